@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// tx — a notebook-style scripting REPL for studying how neural-network features transfer.
+//
+// The folder tree is the architecture:
+//   COpenBLAS, CEditLine, CPNG   system libraries (Debian packages, found by pkg-config)
+//   CSupport                     the few lines of C Swift cannot express (signals, ptys)
+//   TxTensor                     n-d Float32 tensors, BLAS/LAPACK-backed (no language inside)
+//   TxLanguage                   lexer → parser → resolver/compiler → evaluator, built-ins
+//   TxREPL                       the interactive prompt (libedit), history, completion
+//   tx                           the command line
+import PackageDescription
+
+let package = Package(
+    name: "tx",
+    products: [
+        .executable(name: "tx", targets: ["tx"]),
+        .library(name: "TxTensor", targets: ["TxTensor"]),
+        .library(name: "TxLanguage", targets: ["TxLanguage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .target(name: "CSupport", linkerSettings: [.linkedLibrary("util")]),
+        .target(name: "TxTensor", dependencies: ["COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "TxLanguage",
+                dependencies: ["TxTensor", "CSupport",
+                               .product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "TxREPL", dependencies: ["TxLanguage", "CEditLine", "CSupport"]),
+        .executableTarget(name: "tx",
+                          dependencies: ["TxLanguage", "TxREPL",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "TxTensorTests", dependencies: ["TxTensor"]),
+        .testTarget(name: "TxLanguageTests", dependencies: ["TxLanguage"]),
+        .testTarget(name: "TxREPLTests", dependencies: ["CSupport"]),
+    ]
+)

@@ -1,0 +1,35 @@
+#include "CSupport.h"
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <pty.h>
+
+static volatile sig_atomic_t interrupt_flag = 0;
+
+static void on_sigint(int signo) { (void)signo; interrupt_flag = 1; }
+
+void tx_install_sigint_handler(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: a blocking read returns EINTR
+    sigaction(SIGINT, &sa, NULL);
+}
+
+void tx_default_sigint(void) { signal(SIGINT, SIG_DFL); }
+int tx_interrupt_pending(void) { return interrupt_flag != 0; }
+void tx_clear_interrupt(void) { interrupt_flag = 0; }
+void tx_raise_interrupt(void) { interrupt_flag = 1; }
+
+pid_t tx_spawn_on_pty(const char *path, char *const argv[], char *const envp[],
+                      int *master_fd) {
+    int master = -1;
+    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    if (pid == 0) {
+        execve(path, argv, envp);
+        _exit(127);
+    }
+    *master_fd = master;
+    return pid;
+}

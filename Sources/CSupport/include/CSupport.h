@@ -1,0 +1,24 @@
+// The few things tx needs that Swift cannot express safely: an
+// async-signal-safe SIGINT flag, and spawning a child on a pseudo-terminal.
+#ifndef TX_CSUPPORT_H
+#define TX_CSUPPORT_H
+#include <sys/types.h>
+
+/// Installs a SIGINT handler (sigaction, no SA_RESTART) that sets a flag.
+void tx_install_sigint_handler(void);
+/// Restores the default SIGINT action (the process dies on Ctrl-C).
+void tx_default_sigint(void);
+/// Nonzero once SIGINT arrived since the last clear.
+int tx_interrupt_pending(void);
+/// Clears the SIGINT flag.
+void tx_clear_interrupt(void);
+/// Sets the flag by hand (tests, or a callback asking to stop).
+void tx_raise_interrupt(void);
+
+/// Forks a child whose controlling terminal is a new pseudo-terminal, and
+/// execs `path` with `argv` (NULL-terminated) and `envp` there. Returns the
+/// child's pid (or -1) and the master side's fd in *master_fd.
+pid_t tx_spawn_on_pty(const char *path, char *const argv[], char *const envp[],
+                      int *master_fd);
+
+#endif
