@@ -33,7 +33,9 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "TxLanguage",
                 dependencies: ["TxTensor", "CSupport",
-                               .product(name: "OrderedCollections", package: "swift-collections")]),
+                               .product(name: "OrderedCollections", package: "swift-collections")],
+                // The evaluator's hot path: no dynamic exclusivity checks in release.
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "TxREPL", dependencies: ["TxLanguage", "CEditLine", "CSupport"]),
         .executableTarget(name: "tx",
                           dependencies: ["TxLanguage", "TxREPL",
@@ -41,5 +43,6 @@ let package = Package(
         .testTarget(name: "TxTensorTests", dependencies: ["TxTensor"]),
         .testTarget(name: "TxLanguageTests", dependencies: ["TxLanguage"]),
         .testTarget(name: "TxREPLTests", dependencies: ["CSupport"]),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <pty.h>
+#include <pthread.h>
 
 static volatile sig_atomic_t interrupt_flag = 0;
 
@@ -21,6 +22,13 @@ void tx_default_sigint(void) { signal(SIGINT, SIG_DFL); }
 int tx_interrupt_pending(void) { return interrupt_flag != 0; }
 void tx_clear_interrupt(void) { interrupt_flag = 0; }
 void tx_raise_interrupt(void) { interrupt_flag = 1; }
+
+void tx_block_sigint_in_this_thread(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
 
 pid_t tx_spawn_on_pty(const char *path, char *const argv[], char *const envp[],
                       int *master_fd) {

@@ -15,6 +15,10 @@ void tx_clear_interrupt(void);
 /// Sets the flag by hand (tests, or a callback asking to stop).
 void tx_raise_interrupt(void);
 
+/// Blocks SIGINT in the calling thread, so it is delivered to the others
+/// (the interpreter thread, whose blocking reads it must interrupt).
+void tx_block_sigint_in_this_thread(void);
+
 /// Forks a child whose controlling terminal is a new pseudo-terminal, and
 /// execs `path` with `argv` (NULL-terminated) and `envp` there. Returns the
 /// child's pid (or -1) and the master side's fd in *master_fd.

@@ -1,0 +1,208 @@
+/// A compiled tx function: its parameters, frame size and body.
+final class FunctionProto {
+    let name: String
+    let parameterNames: [String]
+    /// `parameterNames.count`, kept apart for the call path.
+    let parameterCount: Int
+    /// Default-value nodes, evaluated in the callee's frame (nil = required).
+    let defaults: [Node?]
+    var slotCount: Int = 0
+    var body: Node!
+    let file: SourceFile
+    /// Defined at a module's top level: it sees globals, needs no parent frame.
+    let isTopLevel: Bool
+
+    init(name: String, parameterNames: [String], defaults: [Node?], file: SourceFile, isTopLevel: Bool) {
+        self.name = name; self.parameterNames = parameterNames; self.defaults = defaults
+        self.parameterCount = parameterNames.count
+        self.file = file; self.isTopLevel = isTopLevel
+    }
+}
+
+/// A tx function value: a prototype and the frame it was made in.
+final class Closure: Function {
+    let proto: FunctionProto
+    let env: Frame?
+
+    init(_ proto: FunctionProto, env: Frame?) {
+        self.proto = proto
+        self.env = env
+        super.init(name: proto.name, isClosure: true)
+    }
+
+    override var displayName: String { "<fn \(name)(\(proto.parameterNames.joined(separator: ", ")))>" }
+
+    /// Binds positional and keyword arguments into a new frame; returns which
+    /// parameters were given (defaults fill the rest in `Interpreter.run`).
+    func makeFrame(_ positional: [Value], _ keywords: [(String, Value)]) throws -> (Frame, [Bool]) {
+        let p = proto
+        guard positional.count <= p.parameterNames.count else {
+            throw TxError.runtime("\(name)() takes \(p.parameterNames.count) argument\(p.parameterNames.count == 1 ? "" : "s") but \(positional.count) were given")
+        }
+        let frame = Frame.make(count: p.slotCount, parent: env)
+        var given = [Bool](repeating: false, count: p.parameterNames.count)
+        for (i, v) in positional.enumerated() { frame.slots[i] = v; given[i] = true }
+        for (key, v) in keywords {
+            guard let i = p.parameterNames.firstIndex(of: key) else {
+                throw TxError.runtime("\(name)() has no parameter '\(key)' (valid: \(p.parameterNames.joined(separator: ", ")))\(didYouMean(key, p.parameterNames))")
+            }
+            if given[i] { throw TxError.runtime("\(name)() got two values for '\(key)'") }
+            frame.slots[i] = v
+            given[i] = true
+        }
+        return (frame, given)
+    }
+
+    override func call(_ interp: Interpreter, _ positional: [Value], _ keywords: [(String, Value)]) throws -> Value {
+        let (frame, given) = try makeFrame(positional, keywords)
+        return try interp.run(self, frame, positionalCount: positional.count, given: keywords.isEmpty ? nil : given)
+    }
+}
+
+extension Interpreter {
+    /// Runs a closure's body in a prepared frame: fills defaults for the
+    /// parameters not given, guards the recursion depth, polls Ctrl-C, and
+    /// turns `return` into the result.
+    @inline(__always)
+    func run(_ closure: Closure, _ frame: Frame, positionalCount: Int, given: [Bool]?) throws -> Value {
+        let p = closure.proto
+        if positionalCount < p.parameterCount {
+            for i in positionalCount..<p.parameterCount where !(given?[i] ?? false) {
+                guard let d = p.defaults[i] else {
+                    throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])'")
+                }
+                frame.slots[i] = try d.eval(frame, self)
+            }
+        }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > maxDepth {
+            throw TxError.runtime("maximum recursion depth (\(maxDepth)) exceeded in \(closure.name)()")
+        }
+        try checkInterrupt()
+        let result = try p.body.eval(frame, self)
+        if unwind == .returning {
+            unwind = .none
+            let r = returnValue
+            returnValue = .nil
+            return r
+        }
+        return result
+    }
+}
+
+/// `f(args)`. Calls to tx closures with positional arguments take a fast
+/// path that evaluates the arguments straight into the callee's frame.
+final class CallNode: Node {
+    let callee: Node
+    let positional: [Node]
+    let keywordNames: [String]
+    let keywordValues: [Node]
+    /// The function this call sits in, for the call stack.
+    let enclosing: String
+
+    init(_ callee: Node, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
+         enclosing: String, _ site: Site) {
+        self.callee = callee; self.positional = positional
+        self.keywordNames = keywordNames; self.keywordValues = keywordValues
+        self.enclosing = enclosing
+        super.init(site)
+    }
+
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let f = try callee.eval(frame, interp)
+        guard case .function(let function) = f else {
+            throw locate(TxError.runtime("\(f.typeName) is not callable\(f.typeName == "nil" ? "" : " (value: \(shortRepr(f)))")"))
+        }
+        if function.isClosure && keywordNames.isEmpty {
+            let closure = unsafeDowncast(function, to: Closure.self)
+            let p = closure.proto
+            let n = positional.count
+            guard n <= p.parameterCount else {
+                throw locate(TxError.runtime("\(closure.name)() takes \(p.parameterNames.count) argument\(p.parameterNames.count == 1 ? "" : "s") but \(positional.count) were given"))
+            }
+            let callee = Frame.make(count: p.slotCount, parent: closure.env)
+            let slots = callee.slots
+            var i = 0
+            while i < n { slots[i] = try positional[i].eval(frame, interp); i += 1 }
+            do {
+                return try interp.run(closure, callee, positionalCount: n, given: nil)
+            } catch { throw trace(error, closure) }
+        }
+        var args: [Value] = []
+        args.reserveCapacity(positional.count)
+        for node in positional { args.append(try node.eval(frame, interp)) }
+        var keywords: [(String, Value)] = []
+        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(frame, interp))) }
+        do {
+            return try function.call(interp, args, keywords)
+        } catch {
+            if function.isClosure { throw trace(error, unsafeDowncast(function, to: Closure.self)) }
+            throw locate(error)
+        }
+    }
+
+    /// Adds this call to the error's tx call stack.
+    func trace(_ error: Error, _ closure: Closure) -> TxError {
+        let hadLocation = (error as? TxError)?.location != nil
+        var e = locate(error)
+        if hadLocation {
+            if e.stack.isEmpty {
+                e.stack.append(TxError.Frame(function: closure.name, file: e.file, location: e.location))
+            }
+            e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location))
+        }
+        return e
+    }
+}
+
+/// `x.name(args)`: calls a method without making a bound-method value.
+final class MethodCallNode: Node {
+    let object: Node, name: String
+    let positional: [Node], keywordNames: [String], keywordValues: [Node]
+    let enclosing: String
+
+    init(_ object: Node, _ name: String, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
+         enclosing: String, _ site: Site) {
+        self.object = object; self.name = name; self.positional = positional
+        self.keywordNames = keywordNames; self.keywordValues = keywordValues
+        self.enclosing = enclosing
+        super.init(site)
+    }
+
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let receiver = try object.eval(frame, interp)
+        var args: [Value] = []
+        for node in positional { args.append(try node.eval(frame, interp)) }
+        var keywords: [(String, Value)] = []
+        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(frame, interp))) }
+        var function: Function?
+        do {
+            if let method = Builtins.method(for: receiver, name) {
+                if method.isProperty {
+                    throw TxError.runtime("'\(name)' is a property of \(receiver.typeName), not a method: write .\(name) without ()")
+                }
+                let bound = try method.bind(args, keywords, interp: interp, receiver: receiver)
+                return try method.body(bound)
+            }
+            let member = try getMember(receiver, name, interp)
+            guard case .function(let f) = member else {
+                throw TxError.runtime("\(receiver.typeName) member '\(name)' is \(member.typeName), not a function")
+            }
+            function = f
+            return try f.call(interp, args, keywords)
+        } catch {
+            if let f = function, f.isClosure {
+                let call = CallNode(object, [], [], [], enclosing: enclosing, site)
+                throw call.trace(error, unsafeDowncast(f, to: Closure.self))
+            }
+            throw locate(error)
+        }
+    }
+}
+
+func shortRepr(_ v: Value) -> String {
+    let r = v.repr
+    let firstLine = r.split(separator: "\n").first.map(String.init) ?? r
+    return firstLine.count > 40 ? String(firstLine.prefix(40)) + "…" : firstLine
+}

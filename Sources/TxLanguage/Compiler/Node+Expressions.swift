@@ -1,0 +1,274 @@
+import OrderedCollections
+
+final class ListNode: Node {
+    let items: [Node]
+    init(_ items: [Node], _ site: Site) { self.items = items; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(items.count)
+        for item in items { values.append(try item.eval(frame, interp)) }
+        return .list(ListObject(values))
+    }
+}
+
+final class DictNode: Node {
+    let keys: [String], values: [Node]
+    init(_ keys: [String], _ values: [Node], _ site: Site) { self.keys = keys; self.values = values; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        var entries = OrderedDictionary<String, Value>()
+        for (k, v) in zip(keys, values) { entries[k] = try v.eval(frame, interp) }
+        return .dict(DictObject(entries))
+    }
+}
+
+final class FormatStringNode: Node {
+    enum Part { case text(String), value(Node, spec: String?) }
+    let parts: [Part]
+    init(_ parts: [Part], _ site: Site) { self.parts = parts; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let s): out += s
+            case .value(let node, let spec):
+                let v = try node.eval(frame, interp)
+                if let spec {
+                    do { out += try applyFormatSpec(v, spec) } catch { throw node.locate(error) }
+                } else {
+                    out += v.printed
+                }
+            }
+        }
+        return .string(out)
+    }
+}
+
+final class RangeNode: Node {
+    let start: Node, stop: Node
+    init(_ start: Node, _ stop: Node, _ site: Site) { self.start = start; self.stop = stop; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let a = try start.eval(frame, interp), b = try stop.eval(frame, interp)
+        guard case .number(let x) = a, case .number(let y) = b else {
+            throw locate(TxError.runtime("a range needs numbers, got \(a.typeName)..\(b.typeName)"))
+        }
+        return .range(RangeObject(x, y))
+    }
+}
+
+final class NegateNode: Node {
+    let operand: Node
+    init(_ operand: Node, _ site: Site) { self.operand = operand; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let v = try operand.eval(frame, interp)
+        switch v {
+        case .number(let x): return .number(-x)
+        case .tensor(let t): return .tensor(t.unary(.neg))
+        default: throw locate(TxError.runtime("can't negate \(v.typeName)"))
+        }
+    }
+}
+
+final class NotNode: Node {
+    let operand: Node
+    init(_ operand: Node, _ site: Site) { self.operand = operand; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        .bool(!(try operand.eval(frame, interp).isTruthy))
+    }
+}
+
+final class AndNode: Node {
+    let left: Node, right: Node
+    init(_ left: Node, _ right: Node, _ site: Site) { self.left = left; self.right = right; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let l = try left.eval(frame, interp)
+        return l.isTruthy ? try right.eval(frame, interp) : l
+    }
+}
+
+final class OrNode: Node {
+    let left: Node, right: Node
+    init(_ left: Node, _ right: Node, _ site: Site) { self.left = left; self.right = right; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let l = try left.eval(frame, interp)
+        return l.isTruthy ? l : try right.eval(frame, interp)
+    }
+}
+
+/// Arithmetic and comparison, with a fast path for two numbers.
+final class BinaryNode: Node {
+    let op: BinaryOperator, left: Node, right: Node
+    init(_ op: BinaryOperator, _ left: Node, _ right: Node, _ site: Site) {
+        self.op = op; self.left = left; self.right = right; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let l = try left.eval(frame, interp)
+        let r = try right.eval(frame, interp)
+        if case .number(let a) = l, case .number(let b) = r {
+            switch op {
+            case .add: return .number(a + b)
+            case .sub: return .number(a - b)
+            case .mul: return .number(a * b)
+            case .div: return .number(a / b)
+            case .lt: return .bool(a < b)
+            case .le: return .bool(a <= b)
+            case .gt: return .bool(a > b)
+            case .ge: return .bool(a >= b)
+            case .eq: return .bool(a == b)
+            case .ne: return .bool(a != b)
+            default: break
+            }
+        }
+        do { return try binaryOperation(op, l, r) } catch { throw locate(error) }
+    }
+}
+
+/// `fn (x) {…}` and `x -> …`: makes a closure over the current frame.
+final class LambdaNode: Node {
+    let proto: FunctionProto
+    init(_ proto: FunctionProto, _ site: Site) { self.proto = proto; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        .function(Closure(proto, env: proto.isTopLevel ? nil : frame))
+    }
+}
+
+/// `fn name(...) {...}`: binds a closure to its name.
+final class FunctionDeclNode: Node {
+    let ref: VariableRef, proto: FunctionProto
+    init(_ ref: VariableRef, _ proto: FunctionProto, _ site: Site) { self.ref = ref; self.proto = proto; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        ref.store(.function(Closure(proto, env: proto.isTopLevel ? nil : frame)), frame)
+        return .nil
+    }
+}
+
+/// `a, b = value`: destructures into several targets.
+final class DestructureNode: Node {
+    let targets: [AssignTarget], value: Node
+    init(_ targets: [AssignTarget], _ value: Node, _ site: Site) { self.targets = targets; self.value = value; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let v = try value.eval(frame, interp)
+        let items: [Value]
+        do { items = try unpack(v, count: targets.count) } catch { throw locate(error) }
+        for (target, item) in zip(targets, items) { try target.assign(item, frame, interp) }
+        return .nil
+    }
+}
+
+/// Something an assignment can write: a variable, `xs[i]` or `d.key`.
+enum AssignTarget {
+    case variable(VariableRef)
+    case element(IndexNode)
+    case member(MemberNode)
+
+    func assign(_ value: Value, _ frame: Frame, _ interp: Interpreter) throws {
+        switch self {
+        case .variable(let ref): ref.store(value, frame)
+        case .element(let node):
+            let object = try node.object.eval(frame, interp)
+            let index = try node.evaluateSubscripts(frame, interp)
+            do { try setElement(object, index, value) } catch { throw node.locate(error) }
+        case .member(let node):
+            let object = try node.object.eval(frame, interp)
+            do { try setMember(object, node.name, value) } catch { throw node.locate(error) }
+        }
+    }
+}
+
+/// `xs[i] = v`, `xs[i] += v`, `d.k = v`, `d.k += v`.
+final class AssignElementNode: Node {
+    let target: AssignTarget, op: BinaryOperator?, value: Node
+    init(_ target: AssignTarget, _ op: BinaryOperator?, _ value: Node, _ site: Site) {
+        self.target = target; self.op = op; self.value = value; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        switch target {
+        case .element(let node):
+            let object = try node.object.eval(frame, interp)
+            let index = try node.evaluateSubscripts(frame, interp)
+            var v = try value.eval(frame, interp)
+            do {
+                if let op { v = try binaryOperation(op, try getElement(object, index), v) }
+                try setElement(object, index, v)
+            } catch { throw node.locate(error) }
+        case .member(let node):
+            let object = try node.object.eval(frame, interp)
+            var v = try value.eval(frame, interp)
+            do {
+                if let op { v = try binaryOperation(op, try getMember(object, node.name, interp), v) }
+                try setMember(object, node.name, v)
+            } catch { throw node.locate(error) }
+        case .variable(let ref):
+            ref.store(try value.eval(frame, interp), frame)
+        }
+        return .nil
+    }
+}
+
+/// `t[i, a:b, mask]`.
+final class IndexNode: Node {
+    let object: Node, subscripts: [SubscriptNode]
+    init(_ object: Node, _ subscripts: [SubscriptNode], _ site: Site) {
+        self.object = object; self.subscripts = subscripts; super.init(site)
+    }
+    func evaluateSubscripts(_ frame: Frame, _ interp: Interpreter) throws -> [IndexValue] {
+        var out: [IndexValue] = []
+        for s in subscripts {
+            switch s {
+            case .index(let n): out.append(.value(try n.eval(frame, interp)))
+            case .slice(let a, let b, let c):
+                func bound(_ n: Node?) throws -> Int? {
+                    guard let n else { return nil }
+                    let v = try n.eval(frame, interp)
+                    if case .nil = v { return nil }
+                    guard case .number(let x) = v, let i = exactInt(x) else {
+                        throw n.locate(TxError.runtime("slice bounds must be whole numbers, got \(v.repr)"))
+                    }
+                    return i
+                }
+                out.append(.slice(try bound(a), try bound(b), try bound(c)))
+            }
+        }
+        return out
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let o = try object.eval(frame, interp)
+        let index = try evaluateSubscripts(frame, interp)
+        do { return try getElement(o, index) } catch { throw locate(error) }
+    }
+}
+
+enum SubscriptNode {
+    case index(Node)
+    case slice(Node?, Node?, Node?)
+}
+
+/// An evaluated subscript.
+enum IndexValue {
+    case value(Value)
+    case slice(Int?, Int?, Int?)
+}
+
+/// `x.name`.
+final class MemberNode: Node {
+    let object: Node, name: String
+    init(_ object: Node, _ name: String, _ site: Site) { self.object = object; self.name = name; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let o = try object.eval(frame, interp)
+        do { return try getMember(o, name, interp) } catch { throw locate(error) }
+    }
+}
+
+/// `import name [as alias]`, `import "path.tx" as alias`.
+final class ImportNode: Node {
+    let module: String, isPath: Bool, ref: VariableRef
+    init(_ module: String, isPath: Bool, _ ref: VariableRef, _ site: Site) {
+        self.module = module; self.isPath = isPath; self.ref = ref; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        do {
+            let m = try interp.importModule(module, isPath: isPath, from: site.file)
+            ref.store(.object(ModuleObject(m)), frame)
+        } catch { throw locate(error) }
+        return .nil
+    }
+}

@@ -1,0 +1,309 @@
+import CSupport
+
+/// Where a node came from, for diagnostics.
+struct Site {
+    let file: SourceFile
+    let location: SourceLocation
+    let length: Int
+}
+
+/// The compiler turns the syntax tree into a tree of these: each node is an
+/// object whose `eval` runs it ("closure compilation"). Names are already
+/// resolved to frame slots or module slots, so running never looks a local
+/// variable up by name.
+class Node {
+    let site: Site
+    init(_ site: Site) { self.site = site }
+
+    /// Runs the node in `frame`. Non-local control flow (`return`, `break`,
+    /// `continue`) sets `interp.unwind`; enclosing blocks and loops check it.
+    func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        fatalError("Node.eval is abstract")
+    }
+
+    /// Gives an error without a location this node's location.
+    func locate(_ error: Error) -> TxError {
+        var e: TxError
+        switch error {
+        case let t as TxError: e = t
+        case let t as CustomStringConvertible: e = TxError.runtime(t.description)
+        default: e = TxError.runtime("\(error)")
+        }
+        if e.location == nil {
+            e.file = site.file
+            e.location = site.location
+            e.length = site.length
+        }
+        return e
+    }
+}
+
+/// What non-local control flow is in progress.
+enum Unwind { case none, breakLoop, continueLoop, returning }
+
+/// Throws `interrupted` if Ctrl-C arrived. Loops and calls poll this.
+@inline(__always) func checkInterrupt() throws {
+    if tx_interrupt_pending() != 0 {
+        tx_clear_interrupt()
+        throw TxError(.interrupted, "interrupted")
+    }
+}
+
+// MARK: - Literals and variables
+
+final class ConstantNode: Node {
+    let value: Value
+    init(_ value: Value, _ site: Site) { self.value = value; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value { value }
+}
+
+/// Where a variable lives, as the compiler resolved it.
+enum VariableRef {
+    case local(Int)
+    case upvalue(hops: Int, slot: Int)
+    case global(Module, Int, name: String)
+}
+
+final class LocalGet: Node {
+    let slot: Int
+    init(_ slot: Int, _ site: Site) { self.slot = slot; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value { frame.slots[slot] }
+}
+
+final class UpvalueGet: Node {
+    let hops: Int, slot: Int
+    init(_ hops: Int, _ slot: Int, _ site: Site) { self.hops = hops; self.slot = slot; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        frame.ancestor(hops).slots[slot]
+    }
+}
+
+final class GlobalGet: Node {
+    let module: Module, slot: Int, name: String
+    init(_ module: Module, _ slot: Int, _ name: String, _ site: Site) {
+        self.module = module; self.slot = slot; self.name = name; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let v = module.values[slot]
+        if case .nil = v, !module.defined[slot] {
+            let candidates = module.definedNames + Builtins.functionNames
+            throw locate(TxError.runtime("undefined name '\(name)'\(didYouMean(name, candidates))"))
+        }
+        return v
+    }
+}
+
+extension VariableRef {
+    @inline(__always) func store(_ value: Value, _ frame: Frame) {
+        switch self {
+        case .local(let slot): frame.slots[slot] = value
+        case .upvalue(let hops, let slot): frame.ancestor(hops).slots[slot] = value
+        case .global(let module, let slot, _):
+            module.values[slot] = value
+            module.defined[slot] = true
+        }
+    }
+
+    func load(_ frame: Frame) throws -> Value {
+        switch self {
+        case .local(let slot): return frame.slots[slot]
+        case .upvalue(let hops, let slot): return frame.ancestor(hops).slots[slot]
+        case .global(let module, let slot, let name):
+            guard module.defined[slot] else { throw TxError.runtime("undefined name '\(name)'") }
+            return module.values[slot]
+        }
+    }
+}
+
+final class AssignNode: Node {
+    let ref: VariableRef, value: Node
+    init(_ ref: VariableRef, _ value: Node, _ site: Site) { self.ref = ref; self.value = value; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        ref.store(try value.eval(frame, interp), frame)
+        return .nil
+    }
+}
+
+/// `x += v` and friends on a variable.
+final class CompoundAssignNode: Node {
+    let ref: VariableRef, op: BinaryOperator, value: Node
+    init(_ ref: VariableRef, _ op: BinaryOperator, _ value: Node, _ site: Site) {
+        self.ref = ref; self.op = op; self.value = value; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let rhs = try value.eval(frame, interp)
+        if case .local(let slot) = ref, case .number(let a) = frame.slots[slot], case .number(let b) = rhs {
+            switch op {
+            case .add: frame.slots[slot] = .number(a + b); return .nil
+            case .sub: frame.slots[slot] = .number(a - b); return .nil
+            case .mul: frame.slots[slot] = .number(a * b); return .nil
+            default: break
+            }
+        }
+        do {
+            let current = try ref.load(frame)
+            ref.store(try binaryOperation(op, current, rhs), frame)
+        } catch { throw locate(error) }
+        return .nil
+    }
+}
+
+// MARK: - Blocks and control flow
+
+final class BlockNode: Node {
+    let statements: [Node]
+    init(_ statements: [Node], _ site: Site) { self.statements = statements; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        var last = Value.nil
+        for s in statements {
+            last = try s.eval(frame, interp)
+            if interp.unwind != .none { return .nil }
+        }
+        return last
+    }
+}
+
+final class IfNode: Node {
+    let condition: Node, then: Node, otherwise: Node?
+    init(_ condition: Node, _ then: Node, _ otherwise: Node?, _ site: Site) {
+        self.condition = condition; self.then = then; self.otherwise = otherwise; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        if try condition.eval(frame, interp).isTruthy { return try then.eval(frame, interp) }
+        return try otherwise?.eval(frame, interp) ?? .nil
+    }
+}
+
+final class WhileNode: Node {
+    let condition: Node, body: Node
+    init(_ condition: Node, _ body: Node, _ site: Site) { self.condition = condition; self.body = body; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        while try condition.eval(frame, interp).isTruthy {
+            try checkInterrupt()
+            _ = try body.eval(frame, interp)
+            switch interp.unwind {
+            case .none: continue
+            case .breakLoop: interp.unwind = .none; return .nil
+            case .continueLoop: interp.unwind = .none
+            case .returning: return .nil
+            }
+        }
+        return .nil
+    }
+}
+
+/// `for i in a..b`: counts without making a range object.
+final class ForRangeNode: Node {
+    let ref: VariableRef, start: Node, stop: Node, body: Node
+    init(_ ref: VariableRef, _ start: Node, _ stop: Node, _ body: Node, _ site: Site) {
+        self.ref = ref; self.start = start; self.stop = stop; self.body = body; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let a = try start.eval(frame, interp), b = try stop.eval(frame, interp)
+        guard case .number(var i) = a, case .number(let end) = b else {
+            throw locate(TxError.runtime("a range needs numbers, got \(a.typeName)..\(b.typeName)"))
+        }
+        while i < end {
+            try checkInterrupt()
+            ref.store(.number(i), frame)
+            _ = try body.eval(frame, interp)
+            switch interp.unwind {
+            case .none: break
+            case .breakLoop: interp.unwind = .none; return .nil
+            case .continueLoop: interp.unwind = .none
+            case .returning: return .nil
+            }
+            i += 1
+        }
+        return .nil
+    }
+}
+
+/// `for x in xs`, `for i, x in enumerate(xs)`, `for k, v in dict`.
+final class ForEachNode: Node {
+    let refs: [VariableRef], iterable: Node, body: Node
+    init(_ refs: [VariableRef], _ iterable: Node, _ body: Node, _ site: Site) {
+        self.refs = refs; self.iterable = iterable; self.body = body; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let collection = try iterable.eval(frame, interp)
+        var iterator: ValueIterator
+        do { iterator = try ValueIterator(collection, pairs: refs.count == 2) } catch { throw locate(error) }
+        while let item = try iterator.next() {
+            try checkInterrupt()
+            if refs.count == 1 {
+                refs[0].store(item, frame)
+            } else {
+                do { try destructure(item, into: refs, frame) } catch { throw locate(error) }
+            }
+            _ = try body.eval(frame, interp)
+            switch interp.unwind {
+            case .none: break
+            case .breakLoop: interp.unwind = .none; return .nil
+            case .continueLoop: interp.unwind = .none
+            case .returning: return .nil
+            }
+        }
+        return .nil
+    }
+}
+
+/// Splits a list-like value over several variables.
+func destructure(_ value: Value, into refs: [VariableRef], _ frame: Frame) throws {
+    let items = try unpack(value, count: refs.count)
+    for (ref, item) in zip(refs, items) { ref.store(item, frame) }
+}
+
+func unpack(_ value: Value, count: Int) throws -> [Value] {
+    let items: [Value]
+    switch value {
+    case .list(let l): items = l.items
+    case .tensor(let t) where t.ndim >= 1 && t.shape[0] == count:
+        items = try (0..<count).map { try tensorRow(t, $0) }
+    case .range(let r): items = (0..<r.count).map { .number(r[$0]) }
+    default: throw TxError.runtime("can't unpack \(value.typeName) into \(count) names (need a list of \(count))")
+    }
+    guard items.count == count else {
+        throw TxError.runtime("can't unpack a list of \(items.count) into \(count) names")
+    }
+    return items
+}
+
+final class ReturnNode: Node {
+    let value: Node?
+    init(_ value: Node?, _ site: Site) { self.value = value; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        interp.returnValue = try value?.eval(frame, interp) ?? .nil
+        interp.unwind = .returning
+        return .nil
+    }
+}
+
+final class LoopJumpNode: Node {
+    let kind: Unwind
+    init(_ kind: Unwind, _ site: Site) { self.kind = kind; super.init(site) }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        interp.unwind = kind
+        return .nil
+    }
+}
+
+/// `try { } catch e { }`: runtime errors are caught; Ctrl-C is not.
+final class TryNode: Node {
+    let body: Node, errorRef: VariableRef?, handler: Node
+    init(_ body: Node, _ errorRef: VariableRef?, _ handler: Node, _ site: Site) {
+        self.body = body; self.errorRef = errorRef; self.handler = handler; super.init(site)
+    }
+    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+        let depth = interp.depth
+        do {
+            return try body.eval(frame, interp)
+        } catch let error {
+            let e = locate(error)
+            if e.kind == .interrupted { throw e }
+            interp.depth = depth
+            errorRef?.store(.object(ErrorObject(e)), frame)
+            return try handler.eval(frame, interp)
+        }
+    }
+}

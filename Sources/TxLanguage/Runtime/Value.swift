@@ -1,0 +1,81 @@
+import OrderedCollections
+import TxTensor
+
+/// A tx value. Numbers, booleans and strings are immutable values; lists,
+/// dicts, tensors and native objects are shared references, as in Python.
+public enum Value {
+    case `nil`
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list(ListObject)
+    case dict(DictObject)
+    case range(RangeObject)
+    case function(Function)
+    case tensor(Tensor)
+    case object(NativeObject)
+
+    /// The name `type(x)` returns.
+    public var typeName: String {
+        switch self {
+        case .nil: return "nil"
+        case .bool: return "bool"
+        case .number: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .range: return "range"
+        case .function: return "function"
+        case .tensor: return "tensor"
+        case .object(let o): return o.typeName
+        }
+    }
+
+    /// Only `false` and `nil` are falsy.
+    @inline(__always) public var isTruthy: Bool {
+        switch self {
+        case .nil: return false
+        case .bool(let b): return b
+        default: return true
+        }
+    }
+}
+
+/// A mutable, shared list.
+public final class ListObject {
+    public var items: [Value]
+    public init(_ items: [Value]) { self.items = items }
+}
+
+/// A mutable, shared, insertion-ordered dict with string keys.
+public final class DictObject {
+    public var entries: OrderedDictionary<String, Value>
+    public init(_ entries: OrderedDictionary<String, Value> = [:]) { self.entries = entries }
+}
+
+/// A half-open range `start..stop` (step 1 unless made by `range(a, b, step)`).
+public final class RangeObject {
+    public let start: Double, stop: Double, step: Double
+    public init(_ start: Double, _ stop: Double, step: Double = 1) {
+        self.start = start; self.stop = stop; self.step = step
+    }
+    /// Number of elements.
+    public var count: Int {
+        guard step != 0, start.isFinite, stop.isFinite else { return 0 }
+        let n = ((stop - start) / step).rounded(.up)
+        return n > 0 ? Int(min(n, Double(Int32.max) * 1024)) : 0
+    }
+    public subscript(i: Int) -> Double { start + Double(i) * step }
+}
+
+/// A native object exposed to tx (datasets, models, figures, stats results, …).
+/// Members are read with `.name`; methods are members that return functions.
+public protocol NativeObject: AnyObject {
+    var typeName: String { get }
+    /// The REPL display and `str(x)`.
+    var display: String { get }
+    /// `x.name`, or nil when there is no such member.
+    func member(_ name: String, _ interp: Interpreter) throws -> Value?
+    /// Member names, for completion and "did you mean".
+    var memberNames: [String] { get }
+}

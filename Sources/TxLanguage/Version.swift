@@ -1,0 +1,1 @@
+public let txVersion = "0.1.0"
