@@ -98,6 +98,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The closest candidates to `name` (at most 3, within a third of its length).
 public func suggestions(for name: String, among candidates: some Sequence<String>) -> [String] {
+    // One- and two-letter names are too short for a guess to mean anything.
+    guard name.count > 2 else { return [] }
     let limit = max(1, name.count / 3 + (name.count > 4 ? 1 : 0))
     let scored = Set(candidates).compactMap { c -> (Int, String)? in
         guard c != name, !c.hasPrefix("__") else { return nil }
