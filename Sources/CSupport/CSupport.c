@@ -16,6 +16,11 @@ void tx_install_sigint_handler(void) {
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;  // no SA_RESTART: a blocking read returns EINTR
     sigaction(SIGINT, &sa, NULL);
+    // A parent may have left SIGINT blocked (the mask survives exec).
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 void tx_default_sigint(void) { signal(SIGINT, SIG_DFL); }
@@ -35,6 +40,10 @@ pid_t tx_spawn_on_pty(const char *path, char *const argv[], char *const envp[],
     int master = -1;
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
     if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGINT, SIG_DFL);
         execve(path, argv, envp);
         _exit(127);
     }

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// The REPL, driven through a real pseudo-terminal.
+@Suite("REPL on a terminal", .serialized)
+struct REPLTests {
+    static var binary: String {
+        if let bin = ProcessInfo.processInfo.environment["TX_BIN"], !bin.isEmpty { return bin }
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/.build/debug/tx"
+    }
+
+    static func historyFile() -> String {
+        NSTemporaryDirectory() + "tx-history-\(UUID().uuidString)"
+    }
+
+    @Test func continuationLinesAndEcho() throws {
+        let tx = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": Self.historyFile()])
+        try tx.expect("tx[1]> ")
+        tx.send("fn twice(a) {\r")
+        try tx.expect("...> ")
+        tx.send("a * 2\r")
+        try tx.expect("...> ")
+        tx.send("}\r")
+        try tx.expect("tx[2]> ")
+        tx.send("twice(21)\r")
+        try tx.expect("[2]: 42")
+        tx.send("_ + 1\r")
+        try tx.expect("[3]: 43")
+        tx.send("_2 * 10;\r")
+        let quiet = try tx.expect("tx[5]> ")
+        #expect(!quiet.contains("[4]:"), "a trailing ';' hides the echo")
+        tx.send("_4\r")
+        try tx.expect("[5]: 420")
+        try tx.expect("tx[6]> ")
+        usleep(200_000)  // let libedit put the terminal in raw mode first
+        tx.send("\u{04}")
+        #expect(tx.waitForExit() == 0)
+    }
+
+    @Test func ctrlCInterruptsALoopAndKeepsVariables() throws {
+        let tx = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": Self.historyFile()])
+        try tx.expect("tx[1]> ")
+        tx.send("kept = 5\r")
+        try tx.expect("tx[2]> ")
+        tx.send("while true {}\r")
+        usleep(300_000)
+        tx.send("\u{03}")
+        try tx.expect("interrupted")
+        try tx.expect("tx[3]> ")
+        tx.send("kept\r")
+        try tx.expect("[3]: 5")
+        // Ctrl-C on a half-typed line clears it.
+        tx.send("this is not valid")
+        usleep(100_000)
+        tx.send("\u{03}")
+        usleep(300_000)
+        tx.send("kept + 1\r")
+        try tx.expect("[4]: 6")
+        try tx.expect("tx[5]> ")
+        usleep(200_000)  // let libedit put the terminal in raw mode first
+        tx.send("\u{04}")
+        #expect(tx.waitForExit() == 0)
+    }
+
+    @Test func historyPersistsAcrossSessions() throws {
+        let history = Self.historyFile()
+        defer { try? FileManager.default.removeItem(atPath: history) }
+        do {
+            let first = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": history])
+            try first.expect("tx[1]> ")
+            first.send("remembered = 1234\r")
+            try first.expect("tx[2]> ")
+            usleep(200_000)  // let libedit put the terminal in raw mode first
+            first.send("\u{04}")
+            #expect(first.waitForExit() == 0)
+        }
+        let second = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": history])
+        try second.expect("tx[1]> ")
+        second.send("\u{1b}[A")  // Up: the previous session's line comes back
+        try second.expect("remembered = 1234")
+        second.send("\r")
+        try second.expect("tx[2]> ")
+        second.send("remembered\r")
+        try second.expect("[2]: 1234")
+        try second.expect("tx[3]> ")
+        second.send(":quit\r")
+        #expect(second.waitForExit() == 0)
+    }
+
+    @Test func tabCompletesNamesAndMembers() throws {
+        let tx = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": Self.historyFile()])
+        try tx.expect("tx[1]> ")
+        tx.send("learning_rate = 0.25\r")
+        try tx.expect("tx[2]> ")
+        tx.send("learning_r\t")   // the terminal redraws, so check what runs
+        usleep(200_000)
+        tx.send(" * 4\r")
+        try tx.expect("[2]: 1")
+        tx.send("cfg = {depth: 3}\r")
+        try tx.expect("tx[4]> ")
+        tx.send("cfg.dep\t")
+        usleep(200_000)
+        tx.send("\r")
+        try tx.expect("[4]: 3")
+        tx.send(":quit\r")
+        #expect(tx.waitForExit() == 0)
+    }
+
+    @Test func commandsAndHelp() throws {
+        let tx = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": Self.historyFile()])
+        try tx.expect("tx[1]> ")
+        tx.send("?zeros\r")
+        try tx.expect("zeros(...shape)")
+        tx.send("w = zeros(3, 4)\r")
+        try tx.expect("tx[2]> ")
+        tx.send(":vars\r")
+        try tx.expect("[3, 4]")
+        tx.send(":help zers\r")
+        try tx.expect("did you mean 'zeros'")
+        try tx.expect("tx[2]> ")
+        tx.send(":quit\r")
+        #expect(tx.waitForExit() == 0, "\(tx.transcript)")
+    }
+}
