@@ -1,4 +1,7 @@
 import TxTensor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Builtins {
     /// Tensor creation, elementwise math, reductions, shape, linear algebra.
@@ -192,7 +195,7 @@ extension Builtins {
 
     private static func unary(_ name: String, _ op: UnaryOp, _ summary: String) -> Builtin {
         Builtin("\(name)(t)", summary, example: "\(name)(tensor([0, 1, 4]))") { a in
-            if case .number(let x) = a["t"] { return .number(Double(Tensor(scalar: Float(x)).unary(op).data[0])) }
+            if case .number(let x) = a["t"] { return .number(applyToNumber(op, x)) }
             return .tensor(try a.tensor("t").unary(op))
         }
     }
@@ -208,6 +211,26 @@ extension Builtins {
                 example: "tensor([[1, 2], [3, 4]]).\(name)(axis: 0)", receiver: "tensor") { a in
             try reduce(try tensorReceiver(a), op, a)
         }
+    }
+}
+
+/// Numbers stay Float64: `log(0.5)` is computed in double precision.
+private func applyToNumber(_ op: UnaryOp, _ x: Double) -> Double {
+    switch op {
+    case .neg: return -x
+    case .exp: return Glibc.exp(x)
+    case .log: return Glibc.log(x)
+    case .sqrt: return x.squareRoot()
+    case .abs: return Swift.abs(x)
+    case .tanh: return Glibc.tanh(x)
+    case .sigmoid: return 1 / (1 + Glibc.exp(-x))
+    case .relu: return Swift.max(x, 0)
+    case .sin: return Glibc.sin(x)
+    case .cos: return Glibc.cos(x)
+    case .floor: return x.rounded(.down)
+    case .ceil: return x.rounded(.up)
+    case .round: return x.rounded(.toNearestOrEven)
+    case .sign: return x > 0 ? 1 : (x < 0 ? -1 : x)
     }
 }
 
