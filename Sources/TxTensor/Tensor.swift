@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// An n-dimensional array of `Float` (f32) values stored row-major in one
 /// contiguous buffer.
 ///
@@ -53,8 +56,15 @@ public final class Tensor: @unchecked Sendable {
         Tensor(shape: shape, data: data)
     }
 
-    /// The largest number of elements a tensor may hold (2^34, 64 GiB of f32).
-    public static let maxElementCount = 1 << 34
+    /// The largest number of elements a tensor may hold: what fits in this
+    /// machine's physical memory (and never more than 2^34), so a huge shape
+    /// is an error instead of an allocation failure that kills the process.
+    public static let maxElementCount: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 1 << 34 }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        return overflow ? 1 << 34 : min(1 << 34, bytes / MemoryLayout<Float>.size)
+    }()
 
     /// The number of elements of `shape`, validating it.
     ///
@@ -76,7 +86,8 @@ public final class Tensor: @unchecked Sendable {
         if overflowed || n > maxElementCount {
             let approx = shape.reduce(1.0) { $0 * Double($1) }
             let text = overflowed ? "\(approx)" : "\(n)"
-            throw TensorError("tensor of \(text) elements is too large")
+            let gib = approx * 4 / Double(1 << 30)
+            throw TensorError("tensor of \(text) elements (\(Int(min(gib, 1e15).rounded(.up))) GiB) is too large for this machine's memory (\((maxElementCount * 4) >> 30) GiB)")
         }
         return n
     }

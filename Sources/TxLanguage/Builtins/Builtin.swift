@@ -65,8 +65,8 @@ public struct Builtin: @unchecked Sendable {
         for value in positional {
             while p < parameters.count, parameters[p].isVariadic == false, values[p] != nil { p += 1 }
             guard p < parameters.count else {
-                let fixed = parameters.filter { !$0.isVariadic }.count
-                throw TxError.runtime("\(displayName)() takes at most \(fixed) argument\(fixed == 1 ? "" : "s") (\(positional.count) given)")
+                throw TxError.runtime(arityMessage(displayName, parameters.filter { !$0.isVariadic }.count, positional.count)
+                                      + " (signature: \(signature))")
             }
             if parameters[p].isVariadic { rest.append(value) } else { values[p] = value; p += 1 }
         }
@@ -137,7 +137,7 @@ public struct Arguments {
         let v = self[name]
         if case .number(let x) = v { return x }
         if case .bool(let b) = v { return b ? 1 : 0 }
-        if case .tensor(let t) = v, t.count == 1 { return Double(t.data[0]) }
+        if case .tensor(let t) = v, t.count == 1 { return widen(t.data[0]) }
         throw fail(name, "a number", v)
     }
 
@@ -178,7 +178,11 @@ public struct Arguments {
     /// A tensor, converting numbers and (nested) lists of numbers.
     public func tensor(_ name: String) throws -> Tensor {
         let v = self[name]
-        do { return try toTensor(v) } catch { throw fail(name, "a tensor or a list of numbers", v) }
+        do { return try toTensor(v) } catch let e as TensorError {
+            throw TxError.runtime("\(builtin.displayName)(): '\(name)': \(e.message)")
+        } catch let e as TxError {
+            throw TxError.runtime("\(builtin.displayName)(): '\(name)': \(e.message)")
+        }
     }
 
     /// Calls a tx function value with positional arguments.

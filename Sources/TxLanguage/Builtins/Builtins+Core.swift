@@ -41,7 +41,7 @@ extension Builtins {
                 let t = s.trimmingSpaces.replacingOccurrences(of: "_", with: "")
                 guard let x = Double(t) else { throw TxError.runtime("num(): can't read a number from \(quoted(s))") }
                 return .number(x)
-            case .tensor(let t): return .number(Double(try t.item()))
+            case .tensor(let t): return .number(widen(try t.item()))
             case let v: throw TxError.runtime("num() needs a string or number, got \(v.typeName)")
             }
         },
@@ -189,6 +189,9 @@ public protocol SizedObject: NativeObject {
 /// The items of any iterable value.
 func items(_ v: Value) throws -> [Value] {
     if case .list(let l) = v { return l.items }
+    if case .range(let r) = v, r.count > 100_000_000 {
+        throw TxError.runtime("a range of \(r.count) numbers is too large to make into a list (at most 100,000,000)")
+    }
     var it = try ValueIterator(v, pairs: false)
     var out: [Value] = []
     while let x = try it.next() { out.append(x) }
@@ -214,7 +217,7 @@ func numbers(_ v: Value, _ what: String) throws -> [Double] {
 func reduce(_ t: Tensor, _ op: ReduceOp, _ a: Arguments) throws -> Value {
     let axis = try a.optional("axis").map { _ in try a.int("axis") }
     let r = try t.reduce(op, axis: axis, keepdims: try a.bool("keepdims"))
-    return r.ndim == 0 ? .number(Double(r.data[0])) : .tensor(r)
+    return r.ndim == 0 ? .number(widen(r.data[0])) : .tensor(r)
 }
 
 private func extreme(_ a: Arguments, _ op: ReduceOp) throws -> Value {

@@ -51,7 +51,8 @@ extension Builtins {
         unary("floor", .floor, "Rounds each element down."),
         unary("ceil", .ceil, "Rounds each element up."),
         Builtin("clip(t, lo, hi)", "Limits each element to [lo, hi].", example: "clip(tensor([-1, 0.5, 2]), 0, 1)") { a in
-            .tensor(try a.tensor("t").clip(Float(try a.number("lo")), Float(try a.number("hi"))))
+            if case .number(let x) = a["t"] { return .number(Swift.min(Swift.max(x, try a.number("lo")), try a.number("hi"))) }
+            return .tensor(try a.tensor("t").clip(Float(try a.number("lo")), Float(try a.number("hi"))))
         },
         Builtin("matmul(a, b)", "Matrix product (as a @ b).", example: "matmul(eye(2), ones(2, 3))") { a in
             .tensor(try Tensor.matmul(try a.tensor("a"), try a.tensor("b")))
@@ -170,7 +171,7 @@ extension Builtins {
             fromNested(try tensorReceiver(a).toNested())
         },
         Builtin("item()", "The single element as a number.", example: "tensor([3]).item()   # 3", receiver: "tensor") { a in
-            .number(Double(try tensorReceiver(a).item()))
+            .number(widen(try tensorReceiver(a).item()))
         },
         Builtin("copy()", "An independent copy.", example: "u = t.copy()", receiver: "tensor") { a in
             .tensor(try tensorReceiver(a).copy())
@@ -240,12 +241,12 @@ private func tensorReceiver(_ a: Arguments) throws -> Tensor {
 }
 
 private func scalarOrTensor(_ t: Tensor) -> Value {
-    t.ndim == 0 ? .number(Double(t.data[0])) : .tensor(t)
+    t.ndim == 0 ? .number(widen(t.data[0])) : .tensor(t)
 }
 
 private func fromNested(_ n: NestedArray) -> Value {
     switch n {
-    case .scalar(let x): return .number(x)
+    case .scalar(let x): return .number(widen(Float(x)))
     case .list(let xs): return .list(ListObject(xs.map(fromNested)))
     }
 }

@@ -96,9 +96,23 @@ final class Compiler {
                 Compiler.builtinValues[name] = value
                 return ConstantNode(value, s)
             }
-            // A forward reference to a top-level name defined later.
-            return GlobalGet(module, module.slot(for: name), name, s)
+            // A forward reference to a top-level name defined later; if it
+            // never is, the error suggests the names visible here.
+            let node = GlobalGet(module, module.forwardSlot(for: name), name, s)
+            node.nearbyNames = visibleNames()
+            return node
         }
+    }
+
+    /// Every name visible at this point (locals of enclosing functions too).
+    private func visibleNames() -> [String] {
+        var names: [String] = TokenKind.keywordNames
+        var current: FunctionScope? = scope
+        while let s = current {
+            for block in s.blocks { names += block.keys }
+            current = s.parent
+        }
+        return names
     }
 
     private func withBlock<T>(_ body: () throws -> T) rethrows -> T {
@@ -119,9 +133,8 @@ final class Compiler {
             if let op {
                 let binary: BinaryOperator = [.add: .add, .sub: .sub, .mul: .mul, .div: .div][op]!
                 if case .name(let name) = targets[0].kind {
-                    guard let ref = resolve(name) else {
-                        throw error("'\(name)' must exist before '\(op.rawValue)' (assign it first)", targets[0].location, name.count)
-                    }
+                    // `x += v` updates an existing x: a top-level one defined later counts.
+                    let ref = resolve(name) ?? .global(module, module.forwardSlot(for: name), name: name)
                     return CompoundAssignNode(ref, binary, value, s)
                 }
                 return AssignElementNode(try assignTarget(targets[0], isLet: false), binary, value, s)

@@ -12,6 +12,11 @@ final class FunctionProto {
     /// Defined at a module's top level: it sees globals, needs no parent frame.
     let isTopLevel: Bool
 
+    /// `name(a, b = …)`, for messages.
+    var signature: String {
+        "\(name)(" + zip(parameterNames, defaults).map { $1 == nil ? $0 : "\($0) = …" }.joined(separator: ", ") + ")"
+    }
+
     init(name: String, parameterNames: [String], defaults: [Node?], file: SourceFile, isTopLevel: Bool) {
         self.name = name; self.parameterNames = parameterNames; self.defaults = defaults
         self.parameterCount = parameterNames.count
@@ -37,14 +42,14 @@ final class Closure: Function {
     func makeFrame(_ positional: [Value], _ keywords: [(String, Value)]) throws -> (Frame, [Bool]) {
         let p = proto
         guard positional.count <= p.parameterNames.count else {
-            throw TxError.runtime("\(name)() takes \(p.parameterNames.count) argument\(p.parameterNames.count == 1 ? "" : "s") but \(positional.count) were given")
+            throw TxError.runtime(arityMessage(name, p.parameterCount, positional.count))
         }
         let frame = Frame.make(count: p.slotCount, parent: env)
         var given = [Bool](repeating: false, count: p.parameterNames.count)
         for (i, v) in positional.enumerated() { frame.slots[i] = v; given[i] = true }
         for (key, v) in keywords {
             guard let i = p.parameterNames.firstIndex(of: key) else {
-                throw TxError.runtime("\(name)() has no parameter '\(key)' (valid: \(p.parameterNames.joined(separator: ", ")))\(didYouMean(key, p.parameterNames))")
+                throw TxError.runtime("\(name)() has no keyword argument '\(key)' (valid: \(p.parameterNames.joined(separator: ", ")))\(didYouMean(key, p.parameterNames))")
             }
             if given[i] { throw TxError.runtime("\(name)() got two values for '\(key)'") }
             frame.slots[i] = v
@@ -69,7 +74,7 @@ extension Interpreter {
         if positionalCount < p.parameterCount {
             for i in positionalCount..<p.parameterCount where !(given?[i] ?? false) {
                 guard let d = p.defaults[i] else {
-                    throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])'")
+                    throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])' (signature: \(closure.proto.signature))")
                 }
                 frame.slots[i] = try d.eval(frame, self)
             }
@@ -80,7 +85,14 @@ extension Interpreter {
             throw TxError.runtime("maximum recursion depth (\(maxDepth)) exceeded in \(closure.name)()")
         }
         try checkInterrupt()
-        let result = try p.body.eval(frame, self)
+        let result: Value
+        do {
+            result = try p.body.eval(frame, self)
+        } catch var e as TxError where e.location != nil && e.stack.isEmpty && e.kind != .interrupted {
+            // The innermost tx frame: where in this function the error happened.
+            e.stack.append(TxError.Frame(function: closure.name, file: e.file, location: e.location))
+            throw e
+        }
         if unwind == .returning {
             unwind = .none
             let r = returnValue
@@ -119,7 +131,7 @@ final class CallNode: Node {
             let p = closure.proto
             let n = positional.count
             guard n <= p.parameterCount else {
-                throw locate(TxError.runtime("\(closure.name)() takes \(p.parameterNames.count) argument\(p.parameterNames.count == 1 ? "" : "s") but \(positional.count) were given"))
+                throw locate(TxError.runtime(arityMessage(closure.name, p.parameterCount, n)))
             }
             let callee = Frame.make(count: p.slotCount, parent: closure.env)
             let slots = callee.slots
@@ -127,7 +139,7 @@ final class CallNode: Node {
             while i < n { slots[i] = try positional[i].eval(frame, interp); i += 1 }
             do {
                 return try interp.run(closure, callee, positionalCount: n, given: nil)
-            } catch { throw trace(error, closure) }
+            } catch { throw trace(error) }
         }
         var args: [Value] = []
         args.reserveCapacity(positional.count)
@@ -136,20 +148,14 @@ final class CallNode: Node {
         for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(frame, interp))) }
         do {
             return try function.call(interp, args, keywords)
-        } catch {
-            if function.isClosure { throw trace(error, unsafeDowncast(function, to: Closure.self)) }
-            throw locate(error)
-        }
+        } catch { throw trace(error) }
     }
 
-    /// Adds this call to the error's tx call stack.
-    func trace(_ error: Error, _ closure: Closure) -> TxError {
-        let hadLocation = (error as? TxError)?.location != nil
+    /// Locates the error here if it has no place yet; if it came out of tx
+    /// functions (it has a stack), adds this call site to the stack.
+    func trace(_ error: Error) -> TxError {
         var e = locate(error)
-        if hadLocation {
-            if e.stack.isEmpty {
-                e.stack.append(TxError.Frame(function: closure.name, file: e.file, location: e.location))
-            }
+        if !e.stack.isEmpty {
             e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location))
         }
         return e
@@ -176,7 +182,6 @@ final class MethodCallNode: Node {
         for node in positional { args.append(try node.eval(frame, interp)) }
         var keywords: [(String, Value)] = []
         for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(frame, interp))) }
-        var function: Function?
         do {
             if let method = Builtins.method(for: receiver, name) {
                 if method.isProperty {
@@ -189,16 +194,20 @@ final class MethodCallNode: Node {
             guard case .function(let f) = member else {
                 throw TxError.runtime("\(receiver.typeName) member '\(name)' is \(member.typeName), not a function")
             }
-            function = f
             return try f.call(interp, args, keywords)
         } catch {
-            if let f = function, f.isClosure {
-                let call = CallNode(object, [], [], [], enclosing: enclosing, site)
-                throw call.trace(error, unsafeDowncast(f, to: Closure.self))
+            var e = locate(error)
+            if !e.stack.isEmpty {
+                e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location))
             }
-            throw locate(error)
+            throw e
         }
     }
+}
+
+/// "f() takes 2 arguments but 3 were given".
+func arityMessage(_ name: String, _ expected: Int, _ given: Int) -> String {
+    "\(name)() takes \(expected) argument\(expected == 1 ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given"
 }
 
 func shortRepr(_ v: Value) -> String {

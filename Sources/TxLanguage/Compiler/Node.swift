@@ -80,13 +80,15 @@ final class UpvalueGet: Node {
 
 final class GlobalGet: Node {
     let module: Module, slot: Int, name: String
+    /// Names visible where this was compiled, for "did you mean".
+    var nearbyNames: [String] = []
     init(_ module: Module, _ slot: Int, _ name: String, _ site: Site) {
         self.module = module; self.slot = slot; self.name = name; super.init(site)
     }
     override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
         let v = module.values[slot]
         if case .nil = v, !module.defined[slot] {
-            let candidates = module.definedNames + Builtins.functionNames
+            let candidates = module.definedNames + Builtins.functionNames + nearbyNames
             throw locate(TxError.runtime("undefined name '\(name)'\(didYouMean(name, candidates))"))
         }
         return v

@@ -60,53 +60,66 @@ public struct TxError: Error, CustomStringConvertible, @unchecked Sendable {
             for (i, ch) in text.unicodeScalars.enumerated() where i < location.column - 1 {
                 prefix.append(ch == "\t" ? "\t" : " ")
             }
-            out += "\n\(pad)--> \(position)\n\(pad) |\n\(number) | \(text)\n\(pad) | \(prefix)"
+            out += "\n --> \(position)\n\(pad) |\n\(number) | \(text)\n\(pad) | \(prefix)"
                 + String(repeating: "^", count: length)
         } else if let file {
             out += "\n --> \(file.name)"
         }
         if stack.count > 0 {
             out += "\ncall stack (most recent call first):"
-            for frame in stack {
+            func line(_ frame: Frame) -> String {
                 let place = frame.file.map { f in
                     frame.location.map { "\(f.name):\($0.line):\($0.column)" } ?? f.name
                 } ?? "?"
-                out += "\n  in \(frame.function) at \(place)"
+                return "\n  in \(frame.function) at \(place)"
+            }
+            // Deep recursion: show the innermost and outermost frames, fold the middle.
+            if stack.count > 16 {
+                for frame in stack.prefix(10) { out += line(frame) }
+                out += "\n  ... \(stack.count - 15) more frames ..."
+                for frame in stack.suffix(5) { out += line(frame) }
+            } else {
+                for frame in stack { out += line(frame) }
             }
         }
         return out
     }
 }
 
-/// Levenshtein distance, for "did you mean …?".
+/// Edit distance with adjacent transpositions counting as one edit
+/// (optimal string alignment), for "did you mean …?".
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        current[0] = i
         for j in 1...b.count {
             let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
     }
-    return previous[b.count]
+    return d[a.count][b.count]
 }
 
-/// The closest candidates to `name` (at most 3, within a third of its length).
+/// The closest candidates to `name`: those at the smallest distance, if that
+/// is within about a third of its length (at most 3).
 public func suggestions(for name: String, among candidates: some Sequence<String>) -> [String] {
     // One- and two-letter names are too short for a guess to mean anything.
     guard name.count > 2 else { return [] }
-    let limit = max(1, name.count / 3 + (name.count > 4 ? 1 : 0))
+    let limit = max(1, name.count / 3)
     let scored = Set(candidates).compactMap { c -> (Int, String)? in
         guard c != name, !c.hasPrefix("__") else { return nil }
         let d = editDistance(name.lowercased(), c.lowercased())
         return d <= limit ? (d, c) : nil
     }
-    return scored.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.prefix(3).map(\.1)
+    guard let best = scored.map(\.0).min() else { return [] }
+    return scored.filter { $0.0 == best }.map(\.1).sorted().prefix(3).map { $0 }
 }
 
 /// " (did you mean 'x'?)" or "".

@@ -47,14 +47,26 @@ public final class Module {
     var names: [String: Int] = [:]
     /// Names in the order they were first defined, for `:vars`.
     var order: [String] = []
+    /// Slots reserved for names read before any top-level definition (a
+    /// function calling one defined further down). Not visible to
+    /// assignments until the module itself defines the name.
+    var forward: [String: Int] = [:]
 
     init(name: String, file: SourceFile?) { self.name = name; self.file = file }
 
     func slot(for name: String) -> Int {
         if let i = names[name] { return i }
-        let i = newSlot()
+        let i = forward.removeValue(forKey: name) ?? newSlot()
         names[name] = i
         order.append(name)
+        return i
+    }
+
+    /// The slot a forward reference reads (shared with the later definition).
+    func forwardSlot(for name: String) -> Int {
+        if let i = names[name] ?? forward[name] { return i }
+        let i = newSlot()
+        forward[name] = i
         return i
     }
 

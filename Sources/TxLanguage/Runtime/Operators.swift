@@ -99,6 +99,13 @@ private func isTensorLike(_ v: Value) -> Bool {
     }
 }
 
+/// A Float32 element as the number it reads as: 0.1f becomes 0.1, not
+/// 0.10000000149011612 (the shortest decimal that round-trips the float).
+func widen(_ f: Float) -> Double {
+    if f == f.rounded() { return Double(f) }
+    return Double(f.description) ?? Double(f)
+}
+
 /// Python's modulo: the result has the sign of the divisor.
 func floorMod(_ a: Double, _ b: Double) -> Double {
     let r = a.truncatingRemainder(dividingBy: b)
@@ -139,7 +146,9 @@ private func tensorOp(_ op: BinaryOperator, _ l: Value, _ r: Value) throws -> Va
     case .le: tensorOp = .le
     case .gt: tensorOp = .gt
     case .ge: tensorOp = .ge
-    case .matmul: return .tensor(try Tensor.matmul(try toTensor(l), try toTensor(r)))
+    case .matmul:
+        let product = try Tensor.matmul(try toTensor(l), try toTensor(r))
+        return product.ndim == 0 ? .number(widen(product.data[0])) : .tensor(product)
     default: throw TxError.runtime("can't apply '\(op.rawValue)' to \(l.typeName) and \(r.typeName)")
     }
     if case .number(let b) = r, case .tensor(let a) = l { return .tensor(Tensor.binary(tensorOp, a, Float(b))) }
@@ -277,7 +286,10 @@ private func tensorIndices(_ t: Tensor, _ index: [IndexValue]) throws -> [Tensor
             return .index(i)
         case .value(.nil): return .newAxis
         case .value(.tensor(let m)):
-            if m.ndim >= 1, m.ndim <= t.ndim, Array(t.shape.prefix(m.ndim)) == m.shape { return .mask(m) }
+            // A 0/1 tensor shaped like the leading axes is a mask (what comparisons
+            // give); any other tensor of whole numbers picks positions.
+            if m.ndim >= 1, m.ndim <= t.ndim, Array(t.shape.prefix(m.ndim)) == m.shape,
+               m.data.allSatisfy({ $0 == 0 || $0 == 1 }) { return .mask(m) }
             return .indices(try m.data.map { f in
                 guard let i = exactInt(Double(f)) else { throw TxError.runtime("index tensor holds a non-integer \(f)") }
                 return i
@@ -296,7 +308,7 @@ private func tensorIndices(_ t: Tensor, _ index: [IndexValue]) throws -> [Tensor
 
 private func tensorGet(_ t: Tensor, _ index: [IndexValue]) throws -> Value {
     let result = try t.get(try tensorIndices(t, index))
-    return result.ndim == 0 ? .number(Double(result.data[0])) : .tensor(result)
+    return result.ndim == 0 ? .number(widen(result.data[0])) : .tensor(result)
 }
 
 private func tensorSet(_ t: Tensor, _ index: [IndexValue], _ value: Value) throws {
@@ -307,7 +319,7 @@ private func tensorSet(_ t: Tensor, _ index: [IndexValue], _ value: Value) throw
 /// Row `i` of a tensor: a number for 1-D tensors, else a tensor.
 func tensorRow(_ t: Tensor, _ i: Int) throws -> Value {
     let row = try t.get([.index(i)])
-    return row.ndim == 0 ? .number(Double(row.data[0])) : .tensor(row)
+    return row.ndim == 0 ? .number(widen(row.data[0])) : .tensor(row)
 }
 
 // MARK: - Members
@@ -324,7 +336,7 @@ func getMember(_ object: Value, _ name: String, _ interp: Interpreter) throws ->
     switch object {
     case .dict(let d):
         candidates += d.entries.keys
-        throw TxError.runtime("dict has no key '\(name)'\(didYouMean(name, candidates))")
+        throw TxError.runtime("dict has no key \(quoted(name))\(didYouMean(name, candidates))")
     case .object(let o):
         candidates += o.memberNames
         throw TxError.runtime("\(o.typeName) has no member '\(name)'\(didYouMean(name, candidates))")

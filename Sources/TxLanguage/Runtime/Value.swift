@@ -63,7 +63,7 @@ public final class RangeObject {
     public var count: Int {
         guard step != 0, start.isFinite, stop.isFinite else { return 0 }
         let n = ((stop - start) / step).rounded(.up)
-        return n > 0 ? Int(min(n, Double(Int32.max) * 1024)) : 0
+        return n > 0 ? Int(min(n, 9.0e15)) : 0
     }
     public subscript(i: Int) -> Double { start + Double(i) * step }
 }

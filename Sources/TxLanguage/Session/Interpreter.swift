@@ -67,8 +67,8 @@ public final class Interpreter {
             candidates = stdlibPaths.map { FileSystem.join($0, name + ".tx") } + [FileSystem.join(baseDir, name + ".tx")]
         }
         guard let path = candidates.lazy.compactMap(FileSystem.realPath).first else {
-            let places = candidates.joined(separator: ", ")
-            throw TxError.runtime("no module '\(name)' (looked for \(places))")
+            if isPath { throw TxError.runtime("no file '\(name)' to import (paths are relative to the importing file)") }
+            throw TxError.runtime("no module '\(name)': no \(name).tx in the stdlib or beside the importing file")
         }
         if let m = modules[path] { return m }
         if loading.contains(path) {

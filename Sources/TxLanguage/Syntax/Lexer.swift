@@ -82,7 +82,10 @@ struct Lexer {
             }
             emit(kind, at: start, length: text.unicodeScalars.count)
         }
-        let end = SourceLocation(line: line, column: column)
+        // "End of input" errors point just past the last token, not at a
+        // phantom line after the file's final newline.
+        let end = tokens.last.map { SourceLocation(line: $0.location.line, column: $0.location.column + $0.length) }
+            ?? SourceLocation(line: 1, column: 1)
         if let open = brackets.last {
             var error = TxError(.syntax, "\(open.kind.spelling) opened here is never closed", file: file, at: open.at)
             error.incompleteInput = true

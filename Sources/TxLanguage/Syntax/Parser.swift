@@ -165,6 +165,10 @@ struct Parser {
             var name: String?
             if case .identifier(let n) = peek.kind { advance(); name = n }
             return Stmt(kind: .tryCatch(body, errorName: name, handler: try block()), location: start)
+        case .leftBrace where !looksLikeDict():
+            // A bare `{ ... }` block statement.
+            let b = try block()
+            return Stmt(kind: .expression(Expr(kind: .block(b), location: b.location)), location: start)
         default:
             let first = try expression()
             var targets = [first]
