@@ -39,7 +39,7 @@ import Testing
         #expect(try Tensor.broadcastShape([5, 1, 4], [3, 1]) == [5, 3, 4])
         #expect(try Tensor.broadcastShape([], [2, 2]) == [2, 2])
         #expect(errorMessage { try Tensor.binary(.add, T([1 << 20, 1], []), T([1, 1 << 20], [])) }?
-                    .hasSuffix("is too large") == true)
+                    .contains("is too large for this machine's memory") == true)
     }
 
     @Test func floorMod() {

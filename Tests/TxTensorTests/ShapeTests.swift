@@ -83,8 +83,9 @@ import Testing
     @Test func validatingInitAndCounts() {
         #expect(errorMessage { try Tensor(validating: [2, 2], data: [1, 2, 3]) } == "shape [2, 2] needs 4 elements, got 3")
         #expect(errorMessage { try Tensor.zeros([-1, 2]) } == "negative dimension -1 in shape [-1, 2]")
-        #expect(errorMessage { try Tensor.zeros([1 << 20, 1 << 20]) } == "tensor of 1099511627776 elements is too large")
-        #expect(errorMessage { try Tensor.zeros([1 << 40, 1 << 40]) }?.hasSuffix("elements is too large") == true)
+        #expect(errorMessage { try Tensor.zeros([1 << 20, 1 << 20]) }?
+                    .hasPrefix("tensor of 1099511627776 elements (4096 GiB) is too large for this machine's memory") == true)
+        #expect(errorMessage { try Tensor.zeros([1 << 40, 1 << 40]) }?.contains("elements (") == true)
         #expect((try? Tensor.zeros([1 << 40, 0]))?.count == 0)
     }
 }
