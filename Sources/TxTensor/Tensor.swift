@@ -17,6 +17,9 @@ public final class Tensor: @unchecked Sendable {
 
     /// The elements in row-major order; `data.count == shape.reduce(1, *)`.
     public var data: [Float]
+    /// Named tensors that came with this one from the computation that made
+    /// it (e.g. `pca`'s `components`); empty for ordinary tensors.
+    public var attributes: [String: Tensor] = [:]
 
     /// Wraps `data` as a tensor of `shape` without checking anything.
     ///

@@ -30,6 +30,7 @@ public struct Builtin: @unchecked Sendable {
         let open = signature.firstIndex(of: "(") ?? signature.endIndex
         self.name = String(signature[..<open])
         self.receiverType = receiver
+        self.isProperty = receiver != nil && open == signature.endIndex
         self.signature = signature
         self.summary = summary
         self.example = example
@@ -99,7 +100,7 @@ public struct Builtin: @unchecked Sendable {
     var displayName: String { receiverType.map { "\($0).\(name)" } ?? name }
 
     /// A method declared without parentheses (`shape`) is a property: `t.shape`.
-    public var isProperty: Bool { receiverType != nil && !signature.contains("(") }
+    public let isProperty: Bool
 }
 
 /// The arguments of one built-in call, bound to parameters, with typed

@@ -113,6 +113,14 @@ extension Builtins {
         Builtin("inv(t)", "Matrix inverse (LAPACK sgetrf/sgetri).", example: "inv(tensor([[2, 0], [0, 4]]))") { a in
             .tensor(try a.tensor("t").inverse())
         },
+        Builtin("pca(x, k, whiten = false)", "Projects the rows of x onto their top k principal components; the result also has .components, .explained_variance, .explained_variance_ratio and .mean.",
+                example: "p = pca(randn(100, 5, seed: 0), 2); p.explained_variance_ratio") { a in
+            let r = try a.tensor("x").pca(k: try a.int("k"), whiten: try a.bool("whiten"))
+            let out = r.projected
+            out.attributes = ["components": r.components, "explained_variance": r.explainedVariance,
+                              "explained_variance_ratio": r.explainedVarianceRatio, "mean": r.mean]
+            return .tensor(out)
+        },
         Builtin("diag(t)", "The diagonal of a matrix, or a diagonal matrix from a vector.", example: "diag(tensor([1, 2]))") { a in
             let t = try a.tensor("t")
             if t.ndim == 1 {

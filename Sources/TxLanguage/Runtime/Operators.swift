@@ -328,11 +328,13 @@ func tensorRow(_ t: Tensor, _ i: Int) throws -> Value {
 func getMember(_ object: Value, _ name: String, _ interp: Interpreter) throws -> Value {
     if case .dict(let d) = object, let v = d.entries[name] { return v }
     if case .object(let o) = object, let v = try o.member(name, interp) { return v }
+    if case .tensor(let t) = object, let v = t.attributes[name] { return .tensor(v) }
     if let method = Builtins.method(for: object, name) {
         if method.isProperty { return try method.body(try method.bind([], [], interp: interp, receiver: object)) }
         return .function(BuiltinFunction(method, receiver: object))
     }
     var candidates = Builtins.methodNames(for: object)
+    if case .tensor(let t) = object { candidates += t.attributes.keys }
     switch object {
     case .dict(let d):
         candidates += d.entries.keys
