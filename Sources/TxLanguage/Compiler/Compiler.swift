@@ -13,6 +13,7 @@ final class Compiler {
         var blocks: [[String: Int]] = [[:]]
         var slotCount = 0
         var loopDepth = 0
+        var makesClosures = false
         init(parent: FunctionScope?, isModule: Bool, name: String) {
             self.parent = parent; self.isModule = isModule; self.name = name
         }
@@ -218,6 +219,8 @@ final class Compiler {
     private func function(_ decl: FunctionDecl) throws -> FunctionProto {
         let name = decl.name ?? "<lambda>"
         let isTopLevel = scope.isModule
+        // The enclosing function makes a closure, which may keep its variables.
+        scope.makesClosures = true
         let inner = FunctionScope(parent: scope, isModule: false, name: name)
         let outer = scope
         scope = inner
@@ -229,6 +232,7 @@ final class Compiler {
                                   defaults: defaults, file: file, isTopLevel: isTopLevel)
         proto.body = sequence(try decl.body.statements.map(statement), decl.body.location)
         proto.slotCount = inner.slotCount
+        proto.needsHeapFrame = inner.makesClosures
         return proto
     }
 

@@ -11,6 +11,11 @@ final class FunctionProto {
     let file: SourceFile
     /// Defined at a module's top level: it sees globals, needs no parent frame.
     let isTopLevel: Bool
+    /// It makes closures, which may outlive the call: its variables live in
+    /// a heap `Frame` instead of on the value stack.
+    var needsHeapFrame = false
+    /// Some parameter has a default value.
+    let hasDefaults: Bool
 
     /// `name(a, b = …)`, for messages.
     var signature: String {
@@ -20,6 +25,7 @@ final class FunctionProto {
     init(name: String, parameterNames: [String], defaults: [Node?], file: SourceFile, isTopLevel: Bool) {
         self.name = name; self.parameterNames = parameterNames; self.defaults = defaults
         self.parameterCount = parameterNames.count
+        self.hasDefaults = defaults.contains { $0 != nil }
         self.file = file; self.isTopLevel = isTopLevel
     }
 }
@@ -37,47 +43,85 @@ final class Closure: Function {
 
     override var displayName: String { "<fn \(name)(\(proto.parameterNames.joined(separator: ", ")))>" }
 
-    /// Binds positional and keyword arguments into a new frame; returns which
-    /// parameters were given (defaults fill the rest in `Interpreter.run`).
-    func makeFrame(_ positional: [Value], _ keywords: [(String, Value)]) throws -> (Frame, [Bool]) {
+    /// Calls with evaluated arguments (built-ins calling tx functions, and
+    /// calls with keyword arguments): binds them, then runs the body.
+    override func call(_ interp: Interpreter, _ positional: [Value], _ keywords: [(String, Value)]) throws -> Value {
         let p = proto
-        guard positional.count <= p.parameterNames.count else {
+        guard positional.count <= p.parameterCount else {
             throw TxError.runtime(arityMessage(name, p.parameterCount, positional.count))
         }
-        let frame = Frame.make(count: p.slotCount, parent: env)
-        var given = [Bool](repeating: false, count: p.parameterNames.count)
-        for (i, v) in positional.enumerated() { frame.slots[i] = v; given[i] = true }
+        var given = [Bool](repeating: false, count: p.parameterCount)
+        var keywordSlots: [(Int, Value)] = []
         for (key, v) in keywords {
             guard let i = p.parameterNames.firstIndex(of: key) else {
                 throw TxError.runtime("\(name)() has no keyword argument '\(key)' (valid: \(p.parameterNames.joined(separator: ", ")))\(didYouMean(key, p.parameterNames))")
             }
-            if given[i] { throw TxError.runtime("\(name)() got two values for '\(key)'") }
-            frame.slots[i] = v
+            if i < positional.count || given[i] { throw TxError.runtime("\(name)() got two values for '\(key)'") }
             given[i] = true
+            keywordSlots.append((i, v))
         }
-        return (frame, given)
-    }
-
-    override func call(_ interp: Interpreter, _ positional: [Value], _ keywords: [(String, Value)]) throws -> Value {
-        let (frame, given) = try makeFrame(positional, keywords)
-        return try interp.run(self, frame, positionalCount: positional.count, given: keywords.isEmpty ? nil : given)
+        return try interp.invoke(self) { slots in
+            for (i, v) in positional.enumerated() { slots[i] = v }
+            for (i, v) in keywordSlots { slots[i] = v }
+        } given: { i in i < positional.count || given[i] }
     }
 }
 
 extension Interpreter {
-    /// Runs a closure's body in a prepared frame: fills defaults for the
+    /// Gives a call its variables — on the value stack, or in a heap frame
+    /// when the function makes closures that may keep them — lets `bind`
+    /// store the arguments, fills defaults for parameters not given, and runs
+    /// the body (`run`).
+    @inline(__always)
+    func invoke(_ closure: Closure, bind: (UnsafeMutablePointer<Value>) throws -> Void,
+                given: (Int) -> Bool) throws -> Value {
+        let p = closure.proto
+        if p.needsHeapFrame {
+            let frame = Frame.make(count: p.slotCount, parent: closure.env)
+            let env = Env(slots: frame.slots, parent: closure.env, frame: frame)
+            try bind(env.slots)
+            return try withExtendedLifetime(frame) { try run(closure, env, given: given) }
+        }
+        let slots = try pushFrame(p.slotCount)
+        defer { popFrame(slots, p.slotCount) }
+        try bind(slots)
+        return try run(closure, Env(slots: slots, parent: closure.env, frame: nil), given: given)
+    }
+
+    /// Takes `count` nil slots from the value stack.
+    @inline(__always)
+    func pushFrame(_ count: Int) throws -> UnsafeMutablePointer<Value> {
+        guard stackTop + count <= stackCapacity else {
+            throw TxError.runtime("out of stack space for local variables (calls nested too deeply)")
+        }
+        let slots = stack + stackTop
+        slots.initialize(repeating: .nil, count: count)
+        stackTop += count
+        return slots
+    }
+
+    @inline(__always)
+    func popFrame(_ slots: UnsafeMutablePointer<Value>, _ count: Int) {
+        slots.deinitialize(count: count)
+        stackTop -= count
+    }
+
+    /// Runs a closure's body with its arguments bound: fills defaults for the
     /// parameters not given, guards the recursion depth, polls Ctrl-C, and
     /// turns `return` into the result.
     @inline(__always)
-    func run(_ closure: Closure, _ frame: Frame, positionalCount: Int, given: [Bool]?) throws -> Value {
+    func run(_ closure: Closure, _ env: Env, given: (Int) -> Bool) throws -> Value {
         let p = closure.proto
-        if positionalCount < p.parameterCount {
-            for i in positionalCount..<p.parameterCount where !(given?[i] ?? false) {
+        if p.hasDefaults {
+            for i in 0..<p.parameterCount where !given(i) {
                 guard let d = p.defaults[i] else {
                     throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])' (signature: \(closure.proto.signature))")
                 }
-                frame.slots[i] = try d.eval(frame, self)
+                env.slots[i] = try d.eval(env, self)
             }
+        } else if p.parameterCount > 0 && !given(p.parameterCount - 1) {
+            let i = (0..<p.parameterCount).first { !given($0) } ?? 0
+            throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])' (signature: \(closure.proto.signature))")
         }
         depth += 1
         defer { depth -= 1 }
@@ -87,7 +131,7 @@ extension Interpreter {
         try checkInterrupt()
         let result: Value
         do {
-            result = try p.body.eval(frame, self)
+            result = try p.body.eval(env, self)
         } catch var e as TxError where e.location != nil && e.stack.isEmpty && e.kind != .interrupted {
             // The innermost tx frame: where in this function the error happened.
             e.stack.append(TxError.Frame(function: closure.name, file: e.file, location: e.location))
@@ -121,8 +165,8 @@ final class CallNode: Node {
         super.init(site)
     }
 
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let f = try callee.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let f = try callee.eval(env, interp)
         guard case .function(let function) = f else {
             throw locate(TxError.runtime("\(f.typeName) is not callable\(f.typeName == "nil" ? "" : " (value: \(shortRepr(f)))")"))
         }
@@ -133,19 +177,18 @@ final class CallNode: Node {
             guard n <= p.parameterCount else {
                 throw locate(TxError.runtime(arityMessage(closure.name, p.parameterCount, n)))
             }
-            let callee = Frame.make(count: p.slotCount, parent: closure.env)
-            let slots = callee.slots
-            var i = 0
-            while i < n { slots[i] = try positional[i].eval(frame, interp); i += 1 }
             do {
-                return try interp.run(closure, callee, positionalCount: n, given: nil)
+                return try interp.invoke(closure) { slots in
+                    var i = 0
+                    while i < n { slots[i] = try positional[i].eval(env, interp); i += 1 }
+                } given: { $0 < n }
             } catch { throw trace(error) }
         }
         var args: [Value] = []
         args.reserveCapacity(positional.count)
-        for node in positional { args.append(try node.eval(frame, interp)) }
+        for node in positional { args.append(try node.eval(env, interp)) }
         var keywords: [(String, Value)] = []
-        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(frame, interp))) }
+        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
         do {
             return try function.call(interp, args, keywords)
         } catch { throw trace(error) }
@@ -176,12 +219,12 @@ final class MethodCallNode: Node {
         super.init(site)
     }
 
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let receiver = try object.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let receiver = try object.eval(env, interp)
         var args: [Value] = []
-        for node in positional { args.append(try node.eval(frame, interp)) }
+        for node in positional { args.append(try node.eval(env, interp)) }
         var keywords: [(String, Value)] = []
-        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(frame, interp))) }
+        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
         do {
             if let method = Builtins.method(for: receiver, name) {
                 if method.isProperty {

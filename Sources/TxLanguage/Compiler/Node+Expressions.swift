@@ -3,10 +3,10 @@ import OrderedCollections
 final class ListNode: Node {
     let items: [Node]
     init(_ items: [Node], _ site: Site) { self.items = items; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         var values: [Value] = []
         values.reserveCapacity(items.count)
-        for item in items { values.append(try item.eval(frame, interp)) }
+        for item in items { values.append(try item.eval(env, interp)) }
         return .list(ListObject(values))
     }
 }
@@ -14,9 +14,9 @@ final class ListNode: Node {
 final class DictNode: Node {
     let keys: [String], values: [Node]
     init(_ keys: [String], _ values: [Node], _ site: Site) { self.keys = keys; self.values = values; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         var entries = OrderedDictionary<String, Value>()
-        for (k, v) in zip(keys, values) { entries[k] = try v.eval(frame, interp) }
+        for (k, v) in zip(keys, values) { entries[k] = try v.eval(env, interp) }
         return .dict(DictObject(entries))
     }
 }
@@ -25,13 +25,13 @@ final class FormatStringNode: Node {
     enum Part { case text(String), value(Node, spec: String?) }
     let parts: [Part]
     init(_ parts: [Part], _ site: Site) { self.parts = parts; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         var out = ""
         for part in parts {
             switch part {
             case .text(let s): out += s
             case .value(let node, let spec):
-                let v = try node.eval(frame, interp)
+                let v = try node.eval(env, interp)
                 if let spec {
                     do { out += try applyFormatSpec(v, spec) } catch { throw node.locate(error) }
                 } else {
@@ -46,8 +46,8 @@ final class FormatStringNode: Node {
 final class RangeNode: Node {
     let start: Node, stop: Node
     init(_ start: Node, _ stop: Node, _ site: Site) { self.start = start; self.stop = stop; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let a = try start.eval(frame, interp), b = try stop.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let a = try start.eval(env, interp), b = try stop.eval(env, interp)
         guard case .number(let x) = a, case .number(let y) = b else {
             throw locate(TxError.runtime("a range needs numbers, got \(a.typeName)..\(b.typeName)"))
         }
@@ -58,8 +58,8 @@ final class RangeNode: Node {
 final class NegateNode: Node {
     let operand: Node
     init(_ operand: Node, _ site: Site) { self.operand = operand; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let v = try operand.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let v = try operand.eval(env, interp)
         switch v {
         case .number(let x): return .number(-x)
         case .tensor(let t): return .tensor(t.unary(.neg))
@@ -71,26 +71,26 @@ final class NegateNode: Node {
 final class NotNode: Node {
     let operand: Node
     init(_ operand: Node, _ site: Site) { self.operand = operand; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        .bool(!(try operand.eval(frame, interp).isTruthy))
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        .bool(!(try operand.eval(env, interp).isTruthy))
     }
 }
 
 final class AndNode: Node {
     let left: Node, right: Node
     init(_ left: Node, _ right: Node, _ site: Site) { self.left = left; self.right = right; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let l = try left.eval(frame, interp)
-        return l.isTruthy ? try right.eval(frame, interp) : l
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let l = try left.eval(env, interp)
+        return l.isTruthy ? try right.eval(env, interp) : l
     }
 }
 
 final class OrNode: Node {
     let left: Node, right: Node
     init(_ left: Node, _ right: Node, _ site: Site) { self.left = left; self.right = right; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let l = try left.eval(frame, interp)
-        return l.isTruthy ? l : try right.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let l = try left.eval(env, interp)
+        return l.isTruthy ? l : try right.eval(env, interp)
     }
 }
 
@@ -100,9 +100,9 @@ final class BinaryNode: Node {
     init(_ op: BinaryOperator, _ left: Node, _ right: Node, _ site: Site) {
         self.op = op; self.left = left; self.right = right; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let l = try left.eval(frame, interp)
-        let r = try right.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let l = try left.eval(env, interp)
+        let r = try right.eval(env, interp)
         if case .number(let a) = l, case .number(let b) = r {
             switch op {
             case .add: return .number(a + b)
@@ -126,8 +126,8 @@ final class BinaryNode: Node {
 final class LambdaNode: Node {
     let proto: FunctionProto
     init(_ proto: FunctionProto, _ site: Site) { self.proto = proto; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        .function(Closure(proto, env: proto.isTopLevel ? nil : frame))
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        .function(Closure(proto, env: proto.isTopLevel ? nil : env.frame))
     }
 }
 
@@ -135,8 +135,8 @@ final class LambdaNode: Node {
 final class FunctionDeclNode: Node {
     let ref: VariableRef, proto: FunctionProto
     init(_ ref: VariableRef, _ proto: FunctionProto, _ site: Site) { self.ref = ref; self.proto = proto; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        ref.store(.function(Closure(proto, env: proto.isTopLevel ? nil : frame)), frame)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        ref.store(.function(Closure(proto, env: proto.isTopLevel ? nil : env.frame)), env)
         return .nil
     }
 }
@@ -145,11 +145,11 @@ final class FunctionDeclNode: Node {
 final class DestructureNode: Node {
     let targets: [AssignTarget], value: Node
     init(_ targets: [AssignTarget], _ value: Node, _ site: Site) { self.targets = targets; self.value = value; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let v = try value.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let v = try value.eval(env, interp)
         let items: [Value]
         do { items = try unpack(v, count: targets.count) } catch { throw locate(error) }
-        for (target, item) in zip(targets, items) { try target.assign(item, frame, interp) }
+        for (target, item) in zip(targets, items) { try target.assign(item, env, interp) }
         return .nil
     }
 }
@@ -160,15 +160,15 @@ enum AssignTarget {
     case element(IndexNode)
     case member(MemberNode)
 
-    func assign(_ value: Value, _ frame: Frame, _ interp: Interpreter) throws {
+    func assign(_ value: Value, _ env: Env, _ interp: Interpreter) throws {
         switch self {
-        case .variable(let ref): ref.store(value, frame)
+        case .variable(let ref): ref.store(value, env)
         case .element(let node):
-            let object = try node.object.eval(frame, interp)
-            let index = try node.evaluateSubscripts(frame, interp)
+            let object = try node.object.eval(env, interp)
+            let index = try node.evaluateSubscripts(env, interp)
             do { try setElement(object, index, value) } catch { throw node.locate(error) }
         case .member(let node):
-            let object = try node.object.eval(frame, interp)
+            let object = try node.object.eval(env, interp)
             do { try setMember(object, node.name, value) } catch { throw node.locate(error) }
         }
     }
@@ -180,25 +180,25 @@ final class AssignElementNode: Node {
     init(_ target: AssignTarget, _ op: BinaryOperator?, _ value: Node, _ site: Site) {
         self.target = target; self.op = op; self.value = value; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         switch target {
         case .element(let node):
-            let object = try node.object.eval(frame, interp)
-            let index = try node.evaluateSubscripts(frame, interp)
-            var v = try value.eval(frame, interp)
+            let object = try node.object.eval(env, interp)
+            let index = try node.evaluateSubscripts(env, interp)
+            var v = try value.eval(env, interp)
             do {
                 if let op { v = try binaryOperation(op, try getElement(object, index), v) }
                 try setElement(object, index, v)
             } catch { throw node.locate(error) }
         case .member(let node):
-            let object = try node.object.eval(frame, interp)
-            var v = try value.eval(frame, interp)
+            let object = try node.object.eval(env, interp)
+            var v = try value.eval(env, interp)
             do {
                 if let op { v = try binaryOperation(op, try getMember(object, node.name, interp), v) }
                 try setMember(object, node.name, v)
             } catch { throw node.locate(error) }
         case .variable(let ref):
-            ref.store(try value.eval(frame, interp), frame)
+            ref.store(try value.eval(env, interp), env)
         }
         return .nil
     }
@@ -210,15 +210,15 @@ final class IndexNode: Node {
     init(_ object: Node, _ subscripts: [SubscriptNode], _ site: Site) {
         self.object = object; self.subscripts = subscripts; super.init(site)
     }
-    func evaluateSubscripts(_ frame: Frame, _ interp: Interpreter) throws -> [IndexValue] {
+    func evaluateSubscripts(_ env: Env, _ interp: Interpreter) throws -> [IndexValue] {
         var out: [IndexValue] = []
         for s in subscripts {
             switch s {
-            case .index(let n): out.append(.value(try n.eval(frame, interp)))
+            case .index(let n): out.append(.value(try n.eval(env, interp)))
             case .slice(let a, let b, let c):
                 func bound(_ n: Node?) throws -> Int? {
                     guard let n else { return nil }
-                    let v = try n.eval(frame, interp)
+                    let v = try n.eval(env, interp)
                     if case .nil = v { return nil }
                     guard case .number(let x) = v, let i = exactInt(x) else {
                         throw n.locate(TxError.runtime("slice bounds must be whole numbers, got \(v.repr)"))
@@ -230,9 +230,9 @@ final class IndexNode: Node {
         }
         return out
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let o = try object.eval(frame, interp)
-        let index = try evaluateSubscripts(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let o = try object.eval(env, interp)
+        let index = try evaluateSubscripts(env, interp)
         do { return try getElement(o, index) } catch { throw locate(error) }
     }
 }
@@ -252,8 +252,8 @@ enum IndexValue {
 final class MemberNode: Node {
     let object: Node, name: String
     init(_ object: Node, _ name: String, _ site: Site) { self.object = object; self.name = name; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let o = try object.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let o = try object.eval(env, interp)
         do { return try getMember(o, name, interp) } catch { throw locate(error) }
     }
 }
@@ -264,10 +264,10 @@ final class ImportNode: Node {
     init(_ module: String, isPath: Bool, _ ref: VariableRef, _ site: Site) {
         self.module = module; self.isPath = isPath; self.ref = ref; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         do {
             let m = try interp.importModule(module, isPath: isPath, from: site.file)
-            ref.store(.object(ModuleObject(m)), frame)
+            ref.store(.object(ModuleObject(m)), env)
         } catch { throw locate(error) }
         return .nil
     }

@@ -15,9 +15,9 @@ class Node {
     let site: Site
     init(_ site: Site) { self.site = site }
 
-    /// Runs the node in `frame`. Non-local control flow (`return`, `break`,
+    /// Runs the node with the current call's variables in `env`. Non-local control flow (`return`, `break`,
     /// `continue`) sets `interp.unwind`; enclosing blocks and loops check it.
-    func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         fatalError("Node.eval is abstract")
     }
 
@@ -54,7 +54,7 @@ enum Unwind { case none, breakLoop, continueLoop, returning }
 final class ConstantNode: Node {
     let value: Value
     init(_ value: Value, _ site: Site) { self.value = value; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value { value }
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value { value }
 }
 
 /// Where a variable lives, as the compiler resolved it.
@@ -67,14 +67,14 @@ enum VariableRef {
 final class LocalGet: Node {
     let slot: Int
     init(_ slot: Int, _ site: Site) { self.slot = slot; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value { frame.slots[slot] }
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value { env.slots[slot] }
 }
 
 final class UpvalueGet: Node {
     let hops: Int, slot: Int
     init(_ hops: Int, _ slot: Int, _ site: Site) { self.hops = hops; self.slot = slot; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        frame.ancestor(hops).slots[slot]
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        env.ancestor(hops).slots[slot]
     }
 }
 
@@ -85,7 +85,7 @@ final class GlobalGet: Node {
     init(_ module: Module, _ slot: Int, _ name: String, _ site: Site) {
         self.module = module; self.slot = slot; self.name = name; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let v = module.values[slot]
         if case .nil = v, !module.defined[slot] {
             let candidates = module.definedNames + Builtins.functionNames + nearbyNames
@@ -96,20 +96,20 @@ final class GlobalGet: Node {
 }
 
 extension VariableRef {
-    @inline(__always) func store(_ value: Value, _ frame: Frame) {
+    @inline(__always) func store(_ value: Value, _ env: Env) {
         switch self {
-        case .local(let slot): frame.slots[slot] = value
-        case .upvalue(let hops, let slot): frame.ancestor(hops).slots[slot] = value
+        case .local(let slot): env.slots[slot] = value
+        case .upvalue(let hops, let slot): env.ancestor(hops).slots[slot] = value
         case .global(let module, let slot, _):
             module.values[slot] = value
             module.defined[slot] = true
         }
     }
 
-    func load(_ frame: Frame) throws -> Value {
+    func load(_ env: Env) throws -> Value {
         switch self {
-        case .local(let slot): return frame.slots[slot]
-        case .upvalue(let hops, let slot): return frame.ancestor(hops).slots[slot]
+        case .local(let slot): return env.slots[slot]
+        case .upvalue(let hops, let slot): return env.ancestor(hops).slots[slot]
         case .global(let module, let slot, let name):
             guard module.defined[slot] else { throw TxError.runtime("undefined name '\(name)'") }
             return module.values[slot]
@@ -120,8 +120,8 @@ extension VariableRef {
 final class AssignNode: Node {
     let ref: VariableRef, value: Node
     init(_ ref: VariableRef, _ value: Node, _ site: Site) { self.ref = ref; self.value = value; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        ref.store(try value.eval(frame, interp), frame)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        ref.store(try value.eval(env, interp), env)
         return .nil
     }
 }
@@ -132,19 +132,19 @@ final class CompoundAssignNode: Node {
     init(_ ref: VariableRef, _ op: BinaryOperator, _ value: Node, _ site: Site) {
         self.ref = ref; self.op = op; self.value = value; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let rhs = try value.eval(frame, interp)
-        if case .local(let slot) = ref, case .number(let a) = frame.slots[slot], case .number(let b) = rhs {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let rhs = try value.eval(env, interp)
+        if case .local(let slot) = ref, case .number(let a) = env.slots[slot], case .number(let b) = rhs {
             switch op {
-            case .add: frame.slots[slot] = .number(a + b); return .nil
-            case .sub: frame.slots[slot] = .number(a - b); return .nil
-            case .mul: frame.slots[slot] = .number(a * b); return .nil
+            case .add: env.slots[slot] = .number(a + b); return .nil
+            case .sub: env.slots[slot] = .number(a - b); return .nil
+            case .mul: env.slots[slot] = .number(a * b); return .nil
             default: break
             }
         }
         do {
-            let current = try ref.load(frame)
-            ref.store(try binaryOperation(op, current, rhs), frame)
+            let current = try ref.load(env)
+            ref.store(try binaryOperation(op, current, rhs), env)
         } catch { throw locate(error) }
         return .nil
     }
@@ -155,10 +155,10 @@ final class CompoundAssignNode: Node {
 final class BlockNode: Node {
     let statements: [Node]
     init(_ statements: [Node], _ site: Site) { self.statements = statements; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         var last = Value.nil
         for s in statements {
-            last = try s.eval(frame, interp)
+            last = try s.eval(env, interp)
             if interp.unwind != .none { return .nil }
         }
         return last
@@ -170,19 +170,19 @@ final class IfNode: Node {
     init(_ condition: Node, _ then: Node, _ otherwise: Node?, _ site: Site) {
         self.condition = condition; self.then = then; self.otherwise = otherwise; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        if try condition.eval(frame, interp).isTruthy { return try then.eval(frame, interp) }
-        return try otherwise?.eval(frame, interp) ?? .nil
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        if try condition.eval(env, interp).isTruthy { return try then.eval(env, interp) }
+        return try otherwise?.eval(env, interp) ?? .nil
     }
 }
 
 final class WhileNode: Node {
     let condition: Node, body: Node
     init(_ condition: Node, _ body: Node, _ site: Site) { self.condition = condition; self.body = body; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        while try condition.eval(frame, interp).isTruthy {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        while try condition.eval(env, interp).isTruthy {
             try checkInterrupt()
-            _ = try body.eval(frame, interp)
+            _ = try body.eval(env, interp)
             switch interp.unwind {
             case .none: continue
             case .breakLoop: interp.unwind = .none; return .nil
@@ -200,15 +200,15 @@ final class ForRangeNode: Node {
     init(_ ref: VariableRef, _ start: Node, _ stop: Node, _ body: Node, _ site: Site) {
         self.ref = ref; self.start = start; self.stop = stop; self.body = body; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let a = try start.eval(frame, interp), b = try stop.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let a = try start.eval(env, interp), b = try stop.eval(env, interp)
         guard case .number(var i) = a, case .number(let end) = b else {
             throw locate(TxError.runtime("a range needs numbers, got \(a.typeName)..\(b.typeName)"))
         }
         while i < end {
             try checkInterrupt()
-            ref.store(.number(i), frame)
-            _ = try body.eval(frame, interp)
+            ref.store(.number(i), env)
+            _ = try body.eval(env, interp)
             switch interp.unwind {
             case .none: break
             case .breakLoop: interp.unwind = .none; return .nil
@@ -227,18 +227,18 @@ final class ForEachNode: Node {
     init(_ refs: [VariableRef], _ iterable: Node, _ body: Node, _ site: Site) {
         self.refs = refs; self.iterable = iterable; self.body = body; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        let collection = try iterable.eval(frame, interp)
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let collection = try iterable.eval(env, interp)
         var iterator: ValueIterator
         do { iterator = try ValueIterator(collection, pairs: refs.count == 2) } catch { throw locate(error) }
         while let item = try iterator.next() {
             try checkInterrupt()
             if refs.count == 1 {
-                refs[0].store(item, frame)
+                refs[0].store(item, env)
             } else {
-                do { try destructure(item, into: refs, frame) } catch { throw locate(error) }
+                do { try destructure(item, into: refs, env) } catch { throw locate(error) }
             }
-            _ = try body.eval(frame, interp)
+            _ = try body.eval(env, interp)
             switch interp.unwind {
             case .none: break
             case .breakLoop: interp.unwind = .none; return .nil
@@ -251,9 +251,9 @@ final class ForEachNode: Node {
 }
 
 /// Splits a list-like value over several variables.
-func destructure(_ value: Value, into refs: [VariableRef], _ frame: Frame) throws {
+func destructure(_ value: Value, into refs: [VariableRef], _ env: Env) throws {
     let items = try unpack(value, count: refs.count)
-    for (ref, item) in zip(refs, items) { ref.store(item, frame) }
+    for (ref, item) in zip(refs, items) { ref.store(item, env) }
 }
 
 func unpack(_ value: Value, count: Int) throws -> [Value] {
@@ -274,8 +274,8 @@ func unpack(_ value: Value, count: Int) throws -> [Value] {
 final class ReturnNode: Node {
     let value: Node?
     init(_ value: Node?, _ site: Site) { self.value = value; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
-        interp.returnValue = try value?.eval(frame, interp) ?? .nil
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        interp.returnValue = try value?.eval(env, interp) ?? .nil
         interp.unwind = .returning
         return .nil
     }
@@ -284,7 +284,7 @@ final class ReturnNode: Node {
 final class LoopJumpNode: Node {
     let kind: Unwind
     init(_ kind: Unwind, _ site: Site) { self.kind = kind; super.init(site) }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         interp.unwind = kind
         return .nil
     }
@@ -296,16 +296,16 @@ final class TryNode: Node {
     init(_ body: Node, _ errorRef: VariableRef?, _ handler: Node, _ site: Site) {
         self.body = body; self.errorRef = errorRef; self.handler = handler; super.init(site)
     }
-    override func eval(_ frame: Frame, _ interp: Interpreter) throws -> Value {
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let depth = interp.depth
         do {
-            return try body.eval(frame, interp)
+            return try body.eval(env, interp)
         } catch let error {
             let e = locate(error)
             if e.kind == .interrupted { throw e }
             interp.depth = depth
-            errorRef?.store(.object(ErrorObject(e)), frame)
-            return try handler.eval(frame, interp)
+            errorRef?.store(.object(ErrorObject(e)), env)
+            return try handler.eval(env, interp)
         }
     }
 }

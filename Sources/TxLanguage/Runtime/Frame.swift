@@ -1,3 +1,21 @@
+/// What a running node sees of its call: the slots of its variables, the
+/// frame its closure was made in (for variables of enclosing functions), and
+/// its own heap frame when it has one (so closures made here can keep it).
+///
+/// Functions that create no closures keep their slots on the interpreter's
+/// value stack — no allocation per call; the others get a heap `Frame`.
+/// References are unowned: the caller keeps frame and closure alive.
+struct Env {
+    let slots: UnsafeMutablePointer<Value>
+    unowned(unsafe) let parent: Frame?
+    unowned(unsafe) let frame: Frame?
+
+    /// The frame of the function `hops` (≥ 1) levels out.
+    @inline(__always) func ancestor(_ hops: Int) -> Frame {
+        parent!.ancestor(hops - 1)  // the compiler counted the hops
+    }
+}
+
 /// Header of a `Frame`: its slot count and the frame it closes over.
 struct FrameHeader {
     let count: Int

@@ -12,7 +12,12 @@ public final class Interpreter {
     public let main: Module
     private var modules: [String: Module] = [:]
     private var loading: [String] = []
-    private let topFrame = Frame.make(count: 0, parent: nil)
+    /// The value stack: variables of calls to functions that make no closures.
+    let stack: UnsafeMutablePointer<Value>
+    var stackTop = 0
+    let stackCapacity = 1 << 20
+    /// Top-level code keeps its variables in the module, so its env is empty.
+    private let topSlot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
 
     /// Where `print` writes. The REPL and scripts write to stdout; tests
     /// and notebooks capture.
@@ -26,6 +31,9 @@ public final class Interpreter {
 
     public init(mainName: String = "main") {
         main = Module(name: mainName, file: nil)
+        // Reserved address space; pages are touched only as deep as calls go.
+        stack = UnsafeMutablePointer<Value>.allocate(capacity: stackCapacity)
+        topSlot.initialize(to: .nil)
         stdlibPaths = Interpreter.defaultStdlibPaths()
     }
 
@@ -49,7 +57,7 @@ public final class Interpreter {
         depth = 0
         defer { unwind = .none; returnValue = .nil }
         do {
-            return try program.eval(topFrame, self)
+            return try program.eval(Env(slots: topSlot, parent: nil, frame: nil), self)
         } catch let e as TxError {
             throw e
         } catch {
