@@ -259,7 +259,12 @@ final class Compiler {
             if case .number(let n) = operand.kind { return ConstantNode(.number(-n), s) }
             return NegateNode(try expression(operand), s)
         case .not(let operand): return NotNode(try expression(operand), s)
-        case .binary(let op, let l, let r): return BinaryNode(op, try expression(l), try expression(r), s)
+        case .binary(let op, let l, let r):
+            let left = try expression(l), right = try expression(r)
+            if let local = left as? LocalGet, let c = right as? ConstantNode, case .number(let n) = c.value {
+                return LocalConstBinaryNode(op, local.slot, n, s)
+            }
+            return BinaryNode(op, left, right, s)
         case .and(let l, let r): return AndNode(try expression(l), try expression(r), s)
         case .or(let l, let r): return OrNode(try expression(l), try expression(r), s)
         case .range(let a, let b): return RangeNode(try expression(a), try expression(b), s)

@@ -7,7 +7,9 @@ final class FunctionProto {
     /// Default-value nodes, evaluated in the callee's frame (nil = required).
     let defaults: [Node?]
     var slotCount: Int = 0
-    var body: Node!
+    /// The body; `run` calls it through `bodyRef` to skip reference counting.
+    var body: Node! { didSet { bodyRef = NodeRef(body) } }
+    private(set) var bodyRef: NodeRef!
     let file: SourceFile
     /// Defined at a module's top level: it sees globals, needs no parent frame.
     let isTopLevel: Bool
@@ -88,21 +90,29 @@ extension Interpreter {
         return try run(closure, Env(slots: slots, parent: closure.env, frame: nil), given: given)
     }
 
-    /// Takes `count` nil slots from the value stack.
+    /// Takes `count` nil slots from the value stack. Slots below
+    /// `stackInitialized` always hold a value (nil when free), so pushing and
+    /// popping are plain stores.
     @inline(__always)
     func pushFrame(_ count: Int) throws -> UnsafeMutablePointer<Value> {
-        guard stackTop + count <= stackCapacity else {
-            throw TxError.runtime("out of stack space for local variables (calls nested too deeply)")
+        let top = stackTop + count
+        if top > stackInitialized {
+            guard top <= stackCapacity else {
+                throw TxError.runtime("out of stack space for local variables (calls nested too deeply)")
+            }
+            (stack + stackInitialized).initialize(repeating: .nil, count: top - stackInitialized)
+            stackInitialized = top
         }
         let slots = stack + stackTop
-        slots.initialize(repeating: .nil, count: count)
-        stackTop += count
+        stackTop = top
         return slots
     }
 
+    /// Returns the slots, letting go of what they held.
     @inline(__always)
     func popFrame(_ slots: UnsafeMutablePointer<Value>, _ count: Int) {
-        slots.deinitialize(count: count)
+        var i = 0
+        while i < count { slots[i] = .nil; i += 1 }
         stackTop -= count
     }
 
@@ -131,7 +141,7 @@ extension Interpreter {
         try checkInterrupt()
         let result: Value
         do {
-            result = try p.body.eval(env, self)
+            result = try p.bodyRef.node.eval(env, self)
         } catch var e as TxError where e.location != nil && e.stack.isEmpty && e.kind != .interrupted {
             // The innermost tx frame: where in this function the error happened.
             e.stack.append(TxError.Frame(function: closure.name, file: e.file, location: e.location))
@@ -154,12 +164,14 @@ final class CallNode: Node {
     let positional: [Node]
     let keywordNames: [String]
     let keywordValues: [Node]
+    private let positionalRefs: [NodeRef]
     /// The function this call sits in, for the call stack.
     let enclosing: String
 
     init(_ callee: Node, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
          enclosing: String, _ site: Site) {
         self.callee = callee; self.positional = positional
+        self.positionalRefs = positional.map(NodeRef.init)
         self.keywordNames = keywordNames; self.keywordValues = keywordValues
         self.enclosing = enclosing
         super.init(site)
@@ -178,9 +190,10 @@ final class CallNode: Node {
                 throw locate(TxError.runtime(arityMessage(closure.name, p.parameterCount, n)))
             }
             do {
+                let args = positionalRefs
                 return try interp.invoke(closure) { slots in
                     var i = 0
-                    while i < n { slots[i] = try positional[i].eval(env, interp); i += 1 }
+                    while i < n { slots[i] = try args[i].node.eval(env, interp); i += 1 }
                 } given: { $0 < n }
             } catch { throw trace(error) }
         }

@@ -272,3 +272,32 @@ final class ImportNode: Node {
         return .nil
     }
 }
+
+/// `local op number` (`n < 2`, `n - 1`, `i * 2`): one node instead of three
+/// on the hottest paths of numeric code.
+final class LocalConstBinaryNode: Node {
+    let op: BinaryOperator, slot: Int, constant: Double
+    init(_ op: BinaryOperator, _ slot: Int, _ constant: Double, _ site: Site) {
+        self.op = op; self.slot = slot; self.constant = constant; super.init(site)
+    }
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        if case .number(let a) = env.slots[slot] {
+            let b = constant
+            switch op {
+            case .add: return .number(a + b)
+            case .sub: return .number(a - b)
+            case .mul: return .number(a * b)
+            case .div: return .number(a / b)
+            case .lt: return .bool(a < b)
+            case .le: return .bool(a <= b)
+            case .gt: return .bool(a > b)
+            case .ge: return .bool(a >= b)
+            case .eq: return .bool(a == b)
+            case .ne: return .bool(a != b)
+            case .mod: return .number(floorMod(a, b))
+            default: break
+            }
+        }
+        do { return try binaryOperation(op, env.slots[slot], .number(constant)) } catch { throw locate(error) }
+    }
+}

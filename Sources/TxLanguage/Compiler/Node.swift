@@ -38,6 +38,14 @@ class Node {
     }
 }
 
+/// A node reference that costs no reference counting to call through. The
+/// strong reference lives beside it (an array of `Node`); these are for
+/// hot loops, where Swift would otherwise retain each element it calls.
+struct NodeRef {
+    unowned(unsafe) let node: Node
+    init(_ node: Node) { self.node = node }
+}
+
 /// What non-local control flow is in progress.
 enum Unwind { case none, breakLoop, continueLoop, returning }
 
@@ -154,11 +162,16 @@ final class CompoundAssignNode: Node {
 
 final class BlockNode: Node {
     let statements: [Node]
-    init(_ statements: [Node], _ site: Site) { self.statements = statements; super.init(site) }
+    private let refs: [NodeRef]
+    init(_ statements: [Node], _ site: Site) {
+        self.statements = statements
+        self.refs = statements.map(NodeRef.init)
+        super.init(site)
+    }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         var last = Value.nil
-        for s in statements {
-            last = try s.eval(env, interp)
+        for s in refs {
+            last = try s.node.eval(env, interp)
             if interp.unwind != .none { return .nil }
         }
         return last

@@ -15,6 +15,7 @@ public final class Interpreter {
     /// The value stack: variables of calls to functions that make no closures.
     let stack: UnsafeMutablePointer<Value>
     var stackTop = 0
+    var stackInitialized = 0
     let stackCapacity = 1 << 20
     /// Top-level code keeps its variables in the module, so its env is empty.
     private let topSlot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
