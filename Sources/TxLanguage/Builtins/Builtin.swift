@@ -4,7 +4,7 @@ import TxTensor
 /// (written as users see it, e.g. `sorted(xs, key = nil, reverse = false)`),
 /// a one-line summary, a runnable example and the implementation. `:help`,
 /// `?name`, completion and keyword-argument checking all read this.
-public struct Builtin: @unchecked Sendable {
+public final class Builtin: @unchecked Sendable {
     /// A parameter: required, with a default, or variadic (`...shape`).
     public struct Parameter: @unchecked Sendable {
         public let name: String

@@ -1,3 +1,5 @@
+import TxTensor
+
 /// The one registry of built-ins. Each area contributes a list
 /// (`Builtins+Core.swift`, `Builtins+Tensor.swift`, …); adding a built-in is
 /// one entry in one of those lists.
@@ -21,8 +23,16 @@ public enum Builtins {
     /// Sorted names of the free functions.
     public static let functionNames: [String] = functions.keys.sorted()
 
+    /// Method tables of the built-in types, indexed by `Value.typeTag`.
+    static let methodsByTag: [[String: Builtin]] = {
+        let samples: [Value] = [.nil, .bool(false), .number(0), .string(""), .list(ListObject([])),
+                                .dict(DictObject()), .range(RangeObject(0, 0)), .nil, .tensor(Tensor(scalar: 0)), .nil]
+        return samples.enumerated().map { tag, v in tag == 0 || tag == 7 || tag == 9 ? [:] : methods[v.typeName] ?? [:] }
+    }()
+
     static func method(for value: Value, _ name: String) -> Builtin? {
-        methods[value.typeName]?[name]
+        if case .object(let o) = value { return methods[o.typeName]?[name] }
+        return methodsByTag[value.typeTag][name]
     }
 
     static func methodNames(for value: Value) -> [String] {

@@ -223,6 +223,8 @@ final class MethodCallNode: Node {
     let object: Node, name: String
     let positional: [Node], keywordNames: [String], keywordValues: [Node]
     let enclosing: String
+    private var cachedTag = -1
+    private var cachedMethod: Builtin?
 
     init(_ object: Node, _ name: String, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
          enclosing: String, _ site: Site) {
@@ -239,7 +241,23 @@ final class MethodCallNode: Node {
         var keywords: [(String, Value)] = []
         for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
         do {
-            if let method = Builtins.method(for: receiver, name) {
+            // A dict's own key wins over a method of the same name (`d.fit(…)`).
+            if case .dict(let d) = receiver, let v = d.entries[name] {
+                guard case .function(let f) = v else {
+                    throw TxError.runtime("dict key '\(name)' is \(v.typeName), not a function")
+                }
+                return try f.call(interp, args, keywords)
+            }
+            // An inline cache: the same call site mostly sees the same type.
+            let tag = receiver.typeTag
+            let method: Builtin?
+            if tag == cachedTag && tag != 9 {
+                method = cachedMethod
+            } else {
+                method = Builtins.method(for: receiver, name)
+                if tag != 9 { cachedTag = tag; cachedMethod = method }
+            }
+            if let method {
                 if method.isProperty {
                     throw TxError.runtime("'\(name)' is a property of \(receiver.typeName), not a method: write .\(name) without ()")
                 }

@@ -31,6 +31,23 @@ public enum Value {
         }
     }
 
+    /// A small number per built-in type, for method tables and caches
+    /// (native objects share one tag and are looked up by `typeName`).
+    @inline(__always) var typeTag: Int {
+        switch self {
+        case .nil: return 0
+        case .bool: return 1
+        case .number: return 2
+        case .string: return 3
+        case .list: return 4
+        case .dict: return 5
+        case .range: return 6
+        case .function: return 7
+        case .tensor: return 8
+        case .object: return 9
+        }
+    }
+
     /// Only `false` and `nil` are falsy.
     @inline(__always) public var isTruthy: Bool {
         switch self {
