@@ -79,8 +79,10 @@ public final class ReplSession {
         case "load":
             guard !argument.isEmpty else { return writeError("usage: :load FILE.tx") }
             do {
-                try interpreter.run(try FileSystem.readText(argument), name: argument)
-                successfulInputs.append("import \(quotedPath(argument)) as _loaded  # :load \(argument)")
+                let source = try FileSystem.readText(argument)
+                try interpreter.run(source, name: argument)
+                // `:save` then reproduces the session: the file's code goes in as it ran.
+                successfulInputs.append("# :load \(argument)\n" + source.trimmingTrailingSpace())
             } catch { writeError((error as? TxError)?.description ?? "error: \(error)") }
         case "save":
             guard !argument.isEmpty else { return writeError("usage: :save FILE.tx") }
@@ -100,8 +102,6 @@ public final class ReplSession {
             writeError("error: unknown command ':\(name)'" + (s.isEmpty ? "" : "; did you mean ':\(s[0])'?") + " (:help lists them)")
         }
     }
-
-    private func quotedPath(_ p: String) -> String { "\"" + p + "\"" }
 
     /// `:time [n] expr`: wall and CPU time, or mean ± sd over n runs.
     private func time(_ argument: String) {

@@ -123,4 +123,38 @@ struct REPLTests {
         tx.send(":quit\r")
         #expect(tx.waitForExit() == 0, "\(tx.transcript)")
     }
+
+    @Test func saveLoadTimeAndReset() throws {
+        let script = NSTemporaryDirectory() + "tx-saved-\(UUID().uuidString).tx"
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let tx = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": Self.historyFile()])
+        try tx.expect("tx[1]> ")
+        tx.send("base = 20\r")
+        try tx.expect("tx[2]> ")
+        tx.send("oops(\r")          // an open bracket: a continuation line
+        try tx.expect("...> ")
+        tx.send(")\r")              // then an error: not saved
+        try tx.expect("undefined name 'oops'")
+        tx.send("total = base + 1\r")
+        try tx.expect("tx[4]> ")
+        tx.send(":save \(script)\r")
+        try tx.expect("saved 2 inputs")
+        let saved = try String(contentsOfFile: script, encoding: .utf8)
+        #expect(saved == "base = 20\ntotal = base + 1\n")
+        tx.send(":time 3 total * 2\r")
+        try tx.expect("42")
+        try tx.expect("mean ± sd of 3 runs")
+        tx.send(":reset\r")
+        try tx.expect("session reset")
+        tx.send("total\r")
+        try tx.expect("undefined name 'total'")
+        tx.send(":load \(script)\r")
+        try tx.expect("tx[")
+        tx.send("total\r")
+        try tx.expect("]: 21")
+        tx.send(":frobnicate\r")
+        try tx.expect("unknown command ':frobnicate'")
+        tx.send(":quit\r")
+        #expect(tx.waitForExit() == 0)
+    }
 }
