@@ -22,6 +22,16 @@ public final class Builtin: @unchecked Sendable {
     public let summary: String
     public let example: String
     let body: (Arguments) throws -> Value
+    /// An optional shortcut for hot built-ins, called when every parameter is
+    /// given positionally: (receiver, arguments in parameter order). It skips
+    /// argument binding; it must behave exactly like `body`.
+    private(set) var fast: ((Value?, UnsafeBufferPointer<Value>) throws -> Value)?
+
+    /// Adds the positional shortcut (see `fast`).
+    func fast(_ f: @escaping (Value?, UnsafeBufferPointer<Value>) throws -> Value) -> Builtin {
+        fast = f
+        return self
+    }
 
     /// Declares a function. `signature` is `name(params)`; a parameter is
     /// `name`, `name = default` (a literal) or `...name` (the rest, positional).
@@ -55,40 +65,37 @@ public final class Builtin: @unchecked Sendable {
         self.parameters = params
     }
 
-    /// Matches call arguments to parameters.
+    /// Where the `...name` parameter is (parameters after it are keyword-only).
+    private var variadicIndex: Int? { parameters.firstIndex { $0.isVariadic } }
+
+    /// Checks call arguments against the parameters, without copying them:
+    /// `Arguments` reads positional values, keywords and defaults in place.
     /// - Throws: a clear error for a missing argument, too many arguments, or an
     ///   unknown keyword (listing the valid ones and the nearest match).
     func bind(_ positional: [Value], _ keywords: [(String, Value)], interp: Interpreter,
               receiver: Value?) throws -> Arguments {
-        var values = [Value?](repeating: nil, count: parameters.count)
-        var rest: [Value] = []
-        var p = 0
-        for value in positional {
-            while p < parameters.count, parameters[p].isVariadic == false, values[p] != nil { p += 1 }
-            guard p < parameters.count else {
-                throw TxError.runtime(arityMessage(displayName, parameters.filter { !$0.isVariadic }.count, positional.count)
-                                      + " (signature: \(signature))")
-            }
-            if parameters[p].isVariadic { rest.append(value) } else { values[p] = value; p += 1 }
+        let fixed = variadicIndex ?? parameters.count  // positional slots before any `...rest`
+        if variadicIndex == nil && positional.count > fixed {
+            throw TxError.runtime(arityMessage(displayName, fixed, positional.count) + " (signature: \(signature))")
         }
-        for (key, value) in keywords {
+        for (key, _) in keywords {
             guard let i = parameters.firstIndex(where: { $0.name == key && !$0.isVariadic }) else {
                 let valid = parameters.filter { !$0.isVariadic }.map(\.name)
                 let list = valid.isEmpty ? "it takes none" : "valid: " + valid.joined(separator: ", ")
                 throw TxError.runtime("\(displayName)() has no keyword argument '\(key)' (\(list))\(didYouMean(key, valid))")
             }
-            if values[i] != nil {
+            if i < min(fixed, positional.count) || keywords.filter({ $0.0 == key }).count > 1 {
                 throw TxError.runtime("\(displayName)() got two values for '\(key)'")
             }
-            values[i] = value
         }
-        for (i, param) in parameters.enumerated() where values[i] == nil && !param.isVariadic {
-            guard let d = param.defaultValue else {
-                throw TxError.runtime("\(displayName)() is missing argument '\(param.name)' (signature: \(signature))")
-            }
-            values[i] = d
+        for (i, param) in parameters.enumerated()
+        where !param.isVariadic && param.defaultValue == nil && i >= min(fixed, positional.count)
+            && !keywords.contains(where: { $0.0 == param.name }) {
+            throw TxError.runtime("\(displayName)() is missing argument '\(param.name)' (signature: \(signature))")
         }
-        return Arguments(builtin: self, values: values, rest: rest, interp: interp, receiver: receiver)
+        let rest = positional.count > fixed ? Array(positional[fixed...]) : []
+        return Arguments(builtin: self, positional: positional, fixed: fixed, keywords: keywords,
+                         rest: rest, interp: interp, receiver: receiver)
     }
 
     /// Calls the built-in with unbound arguments.
@@ -107,7 +114,10 @@ public final class Builtin: @unchecked Sendable {
 /// accessors whose errors name the function and the parameter.
 public struct Arguments {
     let builtin: Builtin
-    let values: [Value?]
+    /// The call's positional values; the first `fixed` fill parameters in order.
+    let positional: [Value]
+    let fixed: Int
+    let keywords: [(String, Value)]
     /// Values collected by a `...name` parameter.
     public let rest: [Value]
     public let interp: Interpreter
@@ -121,8 +131,13 @@ public struct Arguments {
         return i
     }
 
-    /// The raw value of a parameter.
-    public subscript(_ name: String) -> Value { values[index(name)] ?? .nil }
+    /// The value of a parameter: given positionally, by keyword, or its default.
+    public subscript(_ name: String) -> Value {
+        let i = index(name)
+        if i < fixed && i < positional.count { return positional[i] }
+        for (key, value) in keywords where key == name { return value }
+        return builtin.parameters[i].defaultValue ?? .nil
+    }
 
     /// `nil` when the parameter is nil.
     public func optional(_ name: String) -> Value? {

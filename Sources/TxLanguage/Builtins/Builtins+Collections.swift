@@ -17,7 +17,11 @@ extension Builtins {
     /// Methods of lists: `xs.append(x)`, `xs.map(f)`, …
     static let listMethods: [Builtin] = [
         Builtin("append(x)", "Adds x at the end (in place).", example: "xs = [1]; xs.append(2); xs   # [1, 2]",
-                receiver: "list") { a in list(a).items.append(a["x"]); return .nil },
+                receiver: "list") { a in list(a).items.append(a["x"]); return .nil }
+            .fast { receiver, args in
+                if case .list(let l)? = receiver { l.items.append(args[0]) }
+                return .nil
+            },
         Builtin("extend(xs)", "Adds every item of xs at the end (in place).", example: "xs = [1]; xs.extend([2, 3])",
                 receiver: "list") { a in list(a).items.append(contentsOf: try items(a["xs"])); return .nil },
         Builtin("insert(i, x)", "Inserts x before index i (in place).", example: "xs = [1, 3]; xs.insert(1, 2)",
@@ -133,7 +137,13 @@ extension Builtins {
             .list(ListObject(dict(a).entries.map { .list(ListObject([.string($0.key), $0.value])) }))
         },
         Builtin("get(key, default = nil)", "The value for key, or default.", example: #"{a: 1}.get("b", 0)   # 0"#,
-                receiver: "dict") { a in dict(a).entries[try a.string("key")] ?? a["default"] },
+                receiver: "dict") { a in dict(a).entries[try a.string("key")] ?? a["default"] }
+            .fast { receiver, args in
+                guard case .dict(let d)? = receiver, case .string(let key) = args[0] else {
+                    throw TxError.runtime("dict.get(): 'key' must be a string, got \(args[0].typeName)")
+                }
+                return d.entries[key] ?? args[1]
+            },
         Builtin("remove(key)", "Removes key and returns its value (error if absent).", example: #"d.remove("a")"#,
                 receiver: "dict") { a in
             let key = try a.string("key")

@@ -31,7 +31,8 @@ extension Builtins {
         Builtin("type(x)", "The type name of a value: number, string, list, dict, tensor, …",
                 example: #"type(3)   # "number""#) { a in .string(a["x"].typeName) },
         Builtin("str(x)", "The text form of a value, as print shows it.",
-                example: #"str(42) + "!"   # "42!""#) { a in .string(a["x"].printed) },
+                example: #"str(42) + "!"   # "42!""#) { a in .string(a["x"].printed) }
+            .fast { _, args in .string(args[0].printed) },
         Builtin("num(s)", "Parses a number from a string (numbers and bools pass through).",
                 example: #"num("2.5") * 2   # 5"#) { a in
             switch a["s"] {

@@ -197,6 +197,15 @@ final class CallNode: Node {
                 } given: { $0 < n }
             } catch { throw trace(error) }
         }
+        if !function.isClosure && keywordNames.isEmpty {
+            let builtin = unsafeDowncast(function, to: BuiltinFunction.self)
+            if let fast = builtin.spec.fast, positional.count == builtin.spec.parameters.count {
+                let receiver = builtin.receiver
+                do {
+                    return try withEvaluatedArguments(positionalRefs, env, interp) { try fast(receiver, $0) }
+                } catch { throw trace(error) }
+            }
+        }
         var args: [Value] = []
         args.reserveCapacity(positional.count)
         for node in positional { args.append(try node.eval(env, interp)) }
@@ -223,12 +232,14 @@ final class MethodCallNode: Node {
     let object: Node, name: String
     let positional: [Node], keywordNames: [String], keywordValues: [Node]
     let enclosing: String
+    private let positionalRefs: [NodeRef]
     private var cachedTag = -1
     private var cachedMethod: Builtin?
 
     init(_ object: Node, _ name: String, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
          enclosing: String, _ site: Site) {
         self.object = object; self.name = name; self.positional = positional
+        self.positionalRefs = positional.map(NodeRef.init)
         self.keywordNames = keywordNames; self.keywordValues = keywordValues
         self.enclosing = enclosing
         super.init(site)
@@ -236,27 +247,25 @@ final class MethodCallNode: Node {
 
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let receiver = try object.eval(env, interp)
+        // An inline cache: the same call site mostly sees the same type.
+        let tag = receiver.typeTag
+        let method: Builtin?
+        if tag == cachedTag && tag != 9 {
+            method = cachedMethod
+        } else {
+            method = Builtins.method(for: receiver, name)
+            if tag != 9 { cachedTag = tag; cachedMethod = method }
+        }
+        if let method, let fast = method.fast, keywordNames.isEmpty, positional.count == method.parameters.count {
+            do {
+                return try withEvaluatedArguments(positionalRefs, env, interp) { try fast(receiver, $0) }
+            } catch { throw locate(error) }
+        }
         var args: [Value] = []
         for node in positional { args.append(try node.eval(env, interp)) }
         var keywords: [(String, Value)] = []
         for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
         do {
-            // A dict's own key wins over a method of the same name (`d.fit(…)`).
-            if case .dict(let d) = receiver, let v = d.entries[name] {
-                guard case .function(let f) = v else {
-                    throw TxError.runtime("dict key '\(name)' is \(v.typeName), not a function")
-                }
-                return try f.call(interp, args, keywords)
-            }
-            // An inline cache: the same call site mostly sees the same type.
-            let tag = receiver.typeTag
-            let method: Builtin?
-            if tag == cachedTag && tag != 9 {
-                method = cachedMethod
-            } else {
-                method = Builtins.method(for: receiver, name)
-                if tag != 9 { cachedTag = tag; cachedMethod = method }
-            }
             if let method {
                 if method.isProperty {
                     throw TxError.runtime("'\(name)' is a property of \(receiver.typeName), not a method: write .\(name) without ()")
@@ -282,6 +291,25 @@ final class MethodCallNode: Node {
 /// "f() takes 2 arguments but 3 were given".
 func arityMessage(_ name: String, _ expected: Int, _ given: Int) -> String {
     "\(name)() takes \(expected) argument\(expected == 1 ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given"
+}
+
+/// Evaluates argument nodes into stack memory (no heap allocation) and
+/// passes them to `body`.
+@inline(__always)
+func withEvaluatedArguments<R>(_ refs: [NodeRef], _ env: Env, _ interp: Interpreter,
+                               _ body: (UnsafeBufferPointer<Value>) throws -> R) throws -> R {
+    let n = refs.count
+    if n == 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+    return try withUnsafeTemporaryAllocation(of: Value.self, capacity: n) { buffer in
+        let base = buffer.baseAddress!  // capacity ≥ 1
+        var done = 0
+        defer { base.deinitialize(count: done) }
+        while done < n {
+            (base + done).initialize(to: try refs[done].node.eval(env, interp))
+            done += 1
+        }
+        return try body(UnsafeBufferPointer(start: base, count: n))
+    }
 }
 
 func shortRepr(_ v: Value) -> String {
