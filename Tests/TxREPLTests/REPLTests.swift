@@ -34,7 +34,7 @@ struct REPLTests {
         tx.send("_4\r")
         try tx.expect("[5]: 420")
         try tx.expect("tx[6]> ")
-        usleep(200_000)  // let libedit put the terminal in raw mode first
+        usleep(500_000)  // let libedit put the terminal in raw mode first
         tx.send("\u{04}")
         #expect(tx.waitForExit() == 0)
     }
@@ -45,7 +45,7 @@ struct REPLTests {
         tx.send("kept = 5\r")
         try tx.expect("tx[2]> ")
         tx.send("while true {}\r")
-        usleep(300_000)
+        usleep(500_000)  // let the loop start
         tx.send("\u{03}")
         try tx.expect("interrupted")
         try tx.expect("tx[3]> ")
@@ -59,7 +59,7 @@ struct REPLTests {
         tx.send("kept + 1\r")
         try tx.expect("[4]: 6")
         try tx.expect("tx[5]> ")
-        usleep(200_000)  // let libedit put the terminal in raw mode first
+        usleep(500_000)  // let libedit put the terminal in raw mode first
         tx.send("\u{04}")
         #expect(tx.waitForExit() == 0)
     }
@@ -72,7 +72,7 @@ struct REPLTests {
             try first.expect("tx[1]> ")
             first.send("remembered = 1234\r")
             try first.expect("tx[2]> ")
-            usleep(200_000)  // let libedit put the terminal in raw mode first
+            usleep(500_000)  // let libedit put the terminal in raw mode first
             first.send("\u{04}")
             #expect(first.waitForExit() == 0)
         }
