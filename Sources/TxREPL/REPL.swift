@@ -20,6 +20,7 @@ public struct REPL {
 
     /// Runs until Ctrl-D on an empty line or `:quit`. Returns the exit status.
     public func run() -> Int32 {
+        setlocale(LC_CTYPE, "")  // libedit needs a UTF-8 locale for multibyte input
         LineEditor.setUp(session)
         let history = REPL.historyPath
         if let history { _ = read_history(history) }
@@ -99,6 +100,17 @@ enum LineEditor {
                 if n == 1 && byte == 3 {  // Ctrl-C arriving as a byte (terminal without ISIG)
                     LineEditor.lineCancelled = true
                     return 10
+                }
+                if n == 1 && byte >= 0xC0 {
+                    // A UTF-8 sequence: hand libedit the whole code point.
+                    let extra = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : 1
+                    var scalar = UInt32(byte) & (byte >= 0xF0 ? 0x07 : byte >= 0xE0 ? 0x0F : 0x1F)
+                    for _ in 0..<extra {
+                        var next: UInt8 = 0
+                        guard read(0, &next, 1) == 1 else { return -1 }
+                        scalar = scalar << 6 | UInt32(next & 0x3F)
+                    }
+                    return Int32(bitPattern: scalar)
                 }
                 if n == 1 { return Int32(byte) }
                 if n < 0 && errno == EINTR { continue }

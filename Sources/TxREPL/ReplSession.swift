@@ -1,3 +1,4 @@
+import CSupport
 import TxLanguage
 #if canImport(Glibc)
 import Glibc
@@ -116,6 +117,10 @@ public final class ReplSession {
         var cpus: [Double] = []
         var last = Value.nil
         for _ in 0..<repeats {
+            if tx_interrupt_pending() != 0 {
+                tx_clear_interrupt()
+                return writeError("error: interrupted")
+            }
             let w = Clock.wall(), c = Clock.cpu()
             do { last = try interpreter.run(code, name: "<time>") } catch {
                 return writeError((error as? TxError)?.description ?? "error: \(error)")

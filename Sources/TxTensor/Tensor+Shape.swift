@@ -108,6 +108,9 @@ extension Tensor {
     /// Inserts a size-1 axis so it becomes axis `axis` of the result (`-1`: last).
     /// - Throws: `TensorError` unless `-(ndim+1) <= axis <= ndim`.
     public func unsqueezed(axis: Int) throws -> Tensor {
+        guard axis >= -(ndim + 1) && axis <= ndim else {
+            throw TensorError("unsqueeze axis \(axis) is out of range for a tensor with \(ndim) dimension\(ndim == 1 ? "" : "s") (valid: \(-(ndim + 1))...\(ndim))")
+        }
         let ax = try Tensor.normalizeAxis(axis, ndim: ndim + 1)
         var s = shape
         s.insert(1, at: ax)

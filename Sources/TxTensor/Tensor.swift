@@ -69,11 +69,32 @@ public final class Tensor: @unchecked Sendable {
         return overflow ? 1 << 34 : min(1 << 34, bytes / MemoryLayout<Float>.size)
     }()
 
+    /// The most axes a tensor may have (as NumPy allows).
+    public static let maxDimensions = 64
+
+    /// Memory the system can still give, from /proc/meminfo (nil if unknown).
+    static func availableBytes() -> Int? {
+        guard let f = fopen("/proc/meminfo", "r") else { return nil }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, Int32(line.count), f) != nil {
+            let text = String(cString: line)
+            if text.hasPrefix("MemAvailable:") {
+                let digits = text.unicodeScalars.filter { $0.properties.numericType != nil }
+                return Int(String(String.UnicodeScalarView(digits))).map { $0 * 1024 }
+            }
+        }
+        return nil
+    }
+
     /// The number of elements of `shape`, validating it.
     ///
     /// - Throws: `TensorError` for a negative dimension, or when the product
     ///   overflows or exceeds ``maxElementCount`` ("tensor of N elements is too large").
     public static func elementCount(_ shape: [Int]) throws -> Int {
+        guard shape.count <= maxDimensions else {
+            throw TensorError("a tensor has at most \(maxDimensions) dimensions, got \(shape.count)")
+        }
         var n = 1
         var overflowed = false
         for d in shape {
@@ -91,6 +112,11 @@ public final class Tensor: @unchecked Sendable {
             let text = overflowed ? "\(approx)" : "\(n)"
             let gib = approx * 4 / Double(1 << 30)
             throw TensorError("tensor of \(text) elements (\(Int(min(gib, 1e15).rounded(.up))) GiB) is too large for this machine's memory (\((maxElementCount * 4) >> 30) GiB)")
+        }
+        // Big allocations must also fit in what is free now: an allocation
+        // failure would end the process instead of raising an error.
+        if n >= 1 << 28, let free = availableBytes(), n * MemoryLayout<Float>.size > free {
+            throw TensorError("tensor of \(n) elements (\((n * 4) >> 20) MiB) needs more memory than is free (\(free >> 20) MiB)")
         }
         return n
     }

@@ -33,14 +33,21 @@ struct TxCommand: ParsableCommand {
 
     func runTx() -> Int32 {
         let interp = Interpreter()
-        interp.main.set("args", .list(ListObject(arguments.map { .string($0) })))
+        // With -e, every positional word is an argument for the code.
+        let scriptArguments = code != nil ? (file.map { [$0] } ?? []) + arguments : arguments
+        interp.main.set("args", .list(ListObject(scriptArguments.map { .string($0) })))
+        // Kept alive until exit: tearing down a session's values is work
+        // (and deep structures) the process can skip.
+        keepAlive = interp
         tx_install_sigint_handler()
         if let code {
             return execute(interp, source: code, name: "<-e>")
         }
         if let file {
-            guard let source = try? FileSystem.readText(file) else {
-                writeError("tx: can't open file '\(file)': \(FileSystem.exists(file) ? "not readable" : "no such file")")
+            let source: String
+            do { source = try FileSystem.readText(file) } catch {
+                let why = !FileSystem.exists(file) ? "no such file" : FileSystem.isDirectory(file) ? "it is a directory" : "not readable"
+                writeError("tx: can't open file '\(file)': \(why)")
                 return 2
             }
             let status = execute(interp, source: source, name: file)
@@ -84,6 +91,8 @@ struct TxCommand: ParsableCommand {
         }
     }
 }
+
+nonisolated(unsafe) var keepAlive: Interpreter?
 
 func writeError(_ text: String) {
     fputs(text + "\n", stderr)

@@ -157,4 +157,14 @@ struct REPLTests {
         tx.send(":quit\r")
         #expect(tx.waitForExit() == 0)
     }
+
+    @Test func typesUnicode() throws {
+        let tx = try PtySession(binary: Self.binary,
+                                environment: ["TX_HISTORY": Self.historyFile(), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+        try tx.expect("tx[1]> ")
+        tx.send("print(\"ρ = é\", len(\"日本\"))\r")
+        try tx.expect("ρ = é 2")
+        tx.send(":quit\r")
+        #expect(tx.waitForExit() == 0)
+    }
 }

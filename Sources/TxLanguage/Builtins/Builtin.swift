@@ -41,6 +41,7 @@ public final class Builtin: @unchecked Sendable {
         self.name = String(signature[..<open])
         self.receiverType = receiver
         self.isProperty = receiver != nil && open == signature.endIndex
+        self.isConstant = receiver == nil && open == signature.endIndex
         self.signature = signature
         self.summary = summary
         self.example = example
@@ -108,6 +109,8 @@ public final class Builtin: @unchecked Sendable {
 
     /// A method declared without parentheses (`shape`) is a property: `t.shape`.
     public let isProperty: Bool
+    /// A free name declared without parentheses (`pi`) is a constant.
+    public let isConstant: Bool
 }
 
 /// The arguments of one built-in call, bound to parameters, with typed
@@ -161,7 +164,8 @@ public struct Arguments {
     public func int(_ name: String) throws -> Int {
         let x = try number(name)
         guard let i = exactInt(x) else {
-            throw TxError.runtime("\(builtin.displayName)(): '\(name)' must be a whole number, got \(formatNumber(x))")
+            let why = x.isFinite && x == x.rounded() ? "is out of range" : "must be a whole number"
+            throw TxError.runtime("\(builtin.displayName)(): '\(name)' \(why), got \(formatNumber(x))")
         }
         return i
     }
@@ -219,21 +223,29 @@ func toTensor(_ v: Value) throws -> Tensor {
     case .tensor(let t): return t
     case .number(let x): return Tensor(scalar: Float(x))
     case .bool(let b): return Tensor(scalar: b ? 1 : 0)
-    case .range(let r): return Tensor(shape: [r.count], data: (0..<r.count).map { Float(r[$0]) })
+    case .range(let r):
+        _ = try Tensor.elementCount([r.count])
+        return Tensor(shape: [r.count], data: (0..<r.count).map { Float(r[$0]) })
     case .list:
-        return try Tensor.fromNested(nested(v))
+        return try Tensor.fromNested(nested(v, depth: 0))
     default:
         throw TxError.runtime("expected a tensor or a list of numbers, got \(v.typeName)")
     }
 }
 
-private func nested(_ v: Value) throws -> NestedArray {
+private func nested(_ v: Value, depth: Int) throws -> NestedArray {
     switch v {
     case .number(let x): return .scalar(x)
     case .bool(let b): return .scalar(b ? 1 : 0)
-    case .list(let l): return .list(try l.items.map(nested))
+    case .list(let l):
+        guard depth < Tensor.maxDimensions else {
+            throw TxError.runtime("a tensor has at most \(Tensor.maxDimensions) dimensions; these lists nest deeper")
+        }
+        return .list(try l.items.map { try nested($0, depth: depth + 1) })
     case .tensor(let t): return t.toNested()
-    case .range(let r): return .list((0..<r.count).map { .scalar(r[$0]) })
+    case .range(let r):
+        _ = try Tensor.elementCount([r.count])
+        return .list((0..<r.count).map { .scalar(r[$0]) })
     default: throw TxError.runtime("a tensor can only hold numbers, found \(v.typeName)")
     }
 }

@@ -40,7 +40,7 @@ extension Builtins {
         },
         Builtin("index(x)", "The first index of x, or an error if absent.", example: #"["a", "b"].index("b")   # 1"#,
                 receiver: "list") { a in
-            guard let i = list(a).items.firstIndex(where: { valuesEqual($0, a["x"]) }) else {
+            guard let i = try list(a).items.firstIndex(where: { try valuesEqual($0, a["x"]) }) else {
                 throw TxError.runtime("\(a["x"].repr) is not in the list")
             }
             return .number(Double(i))

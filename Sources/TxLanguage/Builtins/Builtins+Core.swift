@@ -50,14 +50,17 @@ extension Builtins {
                 example: "range(0, 10, 3)   # 0, 3, 6, 9") { a in
             let step = try a.number("step")
             guard step != 0, step.isFinite else { throw TxError.runtime("range(): step can't be \(formatNumber(step))") }
-            if a.optional("b") == nil { return .range(RangeObject(0, try a.number("a"), step: step)) }
-            return .range(RangeObject(try a.number("a"), try a.number("b"), step: step))
+            if a.optional("b") == nil { return .range(try RangeObject.checked(0, try a.number("a"), step: step)) }
+            return .range(try RangeObject.checked(try a.number("a"), try a.number("b"), step: step))
         },
         Builtin("enumerate(xs)", "Pairs [index, item] for each item.",
                 example: #"for i, x in enumerate(["a", "b"]) { print(i, x) }"#) { a in
             var out: [Value] = []
             var it = try ValueIterator(a["xs"], pairs: false)
-            while let v = try it.next() { out.append(.list(ListObject([.number(Double(out.count)), v]))) }
+            while let v = try it.next() {
+                if out.count >= 100_000_000 { throw TxError.runtime("enumerate(): more than 100,000,000 items") }
+                out.append(.list(ListObject([.number(Double(out.count)), v])))
+            }
             return .list(ListObject(out))
         },
         Builtin("zip(a, b)", "Pairs [a[i], b[i]], as long as the shorter input.",
@@ -69,6 +72,9 @@ extension Builtins {
                 example: "sorted([3, 1, 2], reverse: true)   # [3, 2, 1]") { a in
             let xs = try items(a["xs"])
             let key = a.optional("key")
+            if let key, case .function = key {} else if let key {
+                throw TxError.runtime("sorted(): 'key' must be a function, got \(key.typeName)")
+            }
             var keyed: [(Value, Value)] = []
             for x in xs {
                 if case .function(let f)? = key { keyed.append((try f.call(a.interp, [x], []), x)) } else { keyed.append((x, x)) }
@@ -175,6 +181,9 @@ extension Builtins {
             guard !xs.isEmpty else { throw TxError.runtime("mean() of an empty list") }
             return .number(xs.reduce(0, +) / Double(xs.count))
         },
+        Builtin("pi", "π, the ratio of a circle's circumference to its diameter.", example: "2 * pi") { _ in .number(Double.pi) },
+        Builtin("inf", "Positive infinity (-inf for negative).", example: "min(inf, 3)   # 3") { _ in .number(Double.infinity) },
+        Builtin("nan", "Not a number (nan != nan).", example: "nan == nan   # false") { _ in .number(Double.nan) },
         Builtin("bool(x)", "Truthiness: false only for false and nil.",
                 example: "bool(0)   # true") { a in .bool(a["x"].isTruthy) },
         Builtin("int(x)", "Rounds toward zero to a whole number.",
@@ -203,7 +212,9 @@ func items(_ v: Value) throws -> [Value] {
 func numbers(_ v: Value, _ what: String) throws -> [Double] {
     switch v {
     case .tensor(let t): return t.data.map(Double.init)
-    case .range(let r): return (0..<r.count).map { r[$0] }
+    case .range(let r):
+        guard r.count <= 100_000_000 else { throw TxError.runtime("\(what)() of a range of \(r.count) numbers: too many (at most 100,000,000)") }
+        return (0..<r.count).map { r[$0] }
     default:
         return try items(v).map { item in
             switch item {

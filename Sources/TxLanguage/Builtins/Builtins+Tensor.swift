@@ -61,7 +61,9 @@ extension Builtins {
             scalarOrTensor(try Tensor.dot(try a.tensor("a"), try a.tensor("b")))
         },
         Builtin("outer(a, b)", "Outer product of two vectors.", example: "outer(tensor([1, 2]), tensor([1, 10]))") { a in
-            .tensor(Tensor.outer(try a.tensor("a"), try a.tensor("b")))
+            let x = try a.tensor("a"), y = try a.tensor("b")
+            _ = try Tensor.elementCount([x.count, y.count])
+            return .tensor(Tensor.outer(x, y))
         },
         reduction("std", .std, "Standard deviation (population, like NumPy)."),
         reduction("var", .var, "Variance (population, like NumPy)."),

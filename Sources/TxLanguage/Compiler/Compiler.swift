@@ -93,6 +93,9 @@ final class Compiler {
         case .global(let m, let slot, _): return GlobalGet(m, slot, name, s)
         case nil:
             if let builtin = Builtins.functions[name] {
+                if builtin.isConstant, let value = try? builtin.body(Arguments(builtin: builtin, positional: [], fixed: 0, keywords: [], rest: [], interp: Interpreter.constantsInterpreter, receiver: nil)) {
+                    return ConstantNode(value, s)
+                }
                 let value = Compiler.builtinValues[name] ?? .function(BuiltinFunction(builtin))
                 Compiler.builtinValues[name] = value
                 return ConstantNode(value, s)

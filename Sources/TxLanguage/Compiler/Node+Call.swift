@@ -122,21 +122,17 @@ extension Interpreter {
     @inline(__always)
     func run(_ closure: Closure, _ env: Env, given: (Int) -> Bool) throws -> Value {
         let p = closure.proto
-        if p.hasDefaults {
-            for i in 0..<p.parameterCount where !given(i) {
-                guard let d = p.defaults[i] else {
-                    throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])' (signature: \(closure.proto.signature))")
-                }
-                env.slots[i] = try d.eval(env, self)
-            }
-        } else if p.parameterCount > 0 && !given(p.parameterCount - 1) {
-            let i = (0..<p.parameterCount).first { !given($0) } ?? 0
-            throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])' (signature: \(closure.proto.signature))")
-        }
+        // Counted before defaults run: a default may call the function itself.
         depth += 1
         defer { depth -= 1 }
         if depth > maxDepth {
             throw TxError.runtime("maximum recursion depth (\(maxDepth)) exceeded in \(closure.name)()")
+        }
+        for i in 0..<p.parameterCount where !given(i) {
+            guard let d = p.defaults[i] else {
+                throw TxError.runtime("\(closure.name)() is missing argument '\(p.parameterNames[i])' (signature: \(closure.proto.signature))")
+            }
+            env.slots[i] = try d.eval(env, self)
         }
         try checkInterrupt()
         let result: Value
@@ -247,6 +243,22 @@ final class MethodCallNode: Node {
 
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let receiver = try object.eval(env, interp)
+        // A dict's own key wins over a method of the same name (`d.keys()`
+        // calls the function stored under "keys" if there is one).
+        if case .dict(let d) = receiver, let v = d.entries[name] {
+            guard case .function(let f) = v else {
+                throw locate(TxError.runtime("dict key '\(name)' holds \(v.typeName), not a function"))
+            }
+            var args: [Value] = []
+            for node in positional { args.append(try node.eval(env, interp)) }
+            var keywords: [(String, Value)] = []
+            for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
+            do { return try f.call(interp, args, keywords) } catch {
+                var e = locate(error)
+                if !e.stack.isEmpty { e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location)) }
+                throw e
+            }
+        }
         // An inline cache: the same call site mostly sees the same type.
         let tag = receiver.typeTag
         let method: Builtin?

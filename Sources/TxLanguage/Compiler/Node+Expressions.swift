@@ -51,7 +51,7 @@ final class RangeNode: Node {
         guard case .number(let x) = a, case .number(let y) = b else {
             throw locate(TxError.runtime("a range needs numbers, got \(a.typeName)..\(b.typeName)"))
         }
-        return .range(RangeObject(x, y))
+        do { return .range(try RangeObject.checked(x, y, step: 1)) } catch { throw locate(error) }
     }
 }
 

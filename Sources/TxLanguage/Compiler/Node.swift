@@ -171,6 +171,8 @@ final class BlockNode: Node {
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         var last = Value.nil
         for s in refs {
+            // Ctrl-C during a long built-in is seen at the next statement.
+            try checkInterrupt()
             last = try s.node.eval(env, interp)
             if interp.unwind != .none { return .nil }
         }
@@ -275,7 +277,7 @@ func unpack(_ value: Value, count: Int) throws -> [Value] {
     case .list(let l): items = l.items
     case .tensor(let t) where t.ndim >= 1 && t.shape[0] == count:
         items = try (0..<count).map { try tensorRow(t, $0) }
-    case .range(let r): items = (0..<r.count).map { .number(r[$0]) }
+    case .range(let r) where r.count == count: items = (0..<r.count).map { .number(r[$0]) }
     default: throw TxError.runtime("can't unpack \(value.typeName) into \(count) names (need a list of \(count))")
     }
     guard items.count == count else {

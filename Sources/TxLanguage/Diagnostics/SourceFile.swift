@@ -9,8 +9,12 @@ public final class SourceFile: @unchecked Sendable {
     public init(name: String, text: String) {
         self.name = name
         self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // Split on the scalar: in Swift "\r\n" is one Character.
+        self.lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            var line = String.UnicodeScalarView(scalars)
+            if line.last == "\r" { line.removeLast() }
+            return Substring(String(line))
+        }
     }
 
     /// The text of 1-based line `n`, or "" past the end.

@@ -113,8 +113,9 @@ public func suggestions(for name: String, among candidates: some Sequence<String
     // One- and two-letter names are too short for a guess to mean anything.
     guard name.count > 2 else { return [] }
     let limit = max(1, name.count / 3)
+    guard name.count <= 64 else { return [] }
     let scored = Set(candidates).compactMap { c -> (Int, String)? in
-        guard c != name, !c.hasPrefix("__") else { return nil }
+        guard c != name, !c.hasPrefix("__"), abs(c.count - name.count) <= limit else { return nil }
         let d = editDistance(name.lowercased(), c.lowercased())
         return d <= limit ? (d, c) : nil
     }

@@ -8,6 +8,12 @@ public enum FileSystem {
     /// Reads a whole UTF-8 text file.
     /// - Throws: an error naming the path and the system's reason.
     public static func readText(_ path: String) throws -> String {
+        try checkPath(path)
+        if isDirectory(path) { throw TxError.runtime("can't read '\(path)': it is a directory") }
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            throw TxError.runtime("can't read '\(path)': not a regular file")
+        }
         guard let f = fopen(path, "rb") else { throw TxError.runtime("can't read '\(path)': \(reason())") }
         defer { fclose(f) }
         var bytes: [UInt8] = []
@@ -20,13 +26,18 @@ public enum FileSystem {
                 break
             }
         }
-        if isDirectory(path) { throw TxError.runtime("can't read '\(path)': it is a directory") }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes bytes to a temporary file beside `path`, then renames it into
     /// place, so a failed write never leaves a partial file.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+        try checkPath(path)
+        // Writing through a symlink replaces what it points to, not the link.
+        var path = path
+        var st = stat()
+        if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK, let target = realPath(path) { path = target }
+        if isDirectory(path) { throw TxError.runtime("can't write '\(path)': it is a directory") }
         let temp = "\(path).tmp-\(getpid())"
         guard let f = fopen(temp, "wb") else { throw TxError.runtime("can't write '\(path)': \(reason())") }
         let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
@@ -47,7 +58,13 @@ public enum FileSystem {
         try writeAtomically(path, Array(text.utf8))
     }
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    public static func exists(_ path: String) -> Bool { !path.contains("\0") && access(path, F_OK) == 0 }
+
+    /// C paths end at a NUL byte: refuse one rather than silently truncate.
+    static func checkPath(_ path: String) throws {
+        if path.isEmpty { throw TxError.runtime("empty file path") }
+        if path.contains("\0") { throw TxError.runtime("file path contains a NUL character") }
+    }
 
     public static func isDirectory(_ path: String) -> Bool {
         var st = stat()

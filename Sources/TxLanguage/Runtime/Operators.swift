@@ -3,19 +3,33 @@ import Glibc
 #endif
 import TxTensor
 
+/// How deep equality, ordering and display follow nested lists and dicts
+/// (a list that contains itself would otherwise recurse forever).
+let maxNesting = 10_000
+
 /// Structural equality: numbers, strings, bools, nil, lists and dicts by
 /// content; tensors, functions and objects by identity.
-func valuesEqual(_ a: Value, _ b: Value) -> Bool {
+/// - Throws: when lists or dicts nest deeper than `maxNesting` (e.g. contain themselves).
+func valuesEqual(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
     switch (a, b) {
     case (.nil, .nil): return true
     case (.bool(let x), .bool(let y)): return x == y
     case (.number(let x), .number(let y)): return x == y
     case (.string(let x), .string(let y)): return x == y
     case (.list(let x), .list(let y)):
-        return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { valuesEqual($0, $1) })
+        if x === y { return true }
+        guard x.items.count == y.items.count else { return false }
+        guard depth < maxNesting else { throw tooDeep() }
+        for (u, v) in zip(x.items, y.items) where !(try valuesEqual(u, v, depth: depth + 1)) { return false }
+        return true
     case (.dict(let x), .dict(let y)):
-        return x === y || (x.entries.count == y.entries.count
-            && x.entries.allSatisfy { k, v in y.entries[k].map { valuesEqual(v, $0) } ?? false })
+        if x === y { return true }
+        guard x.entries.count == y.entries.count else { return false }
+        guard depth < maxNesting else { throw tooDeep() }
+        for (k, v) in x.entries {
+            guard let w = y.entries[k], try valuesEqual(v, w, depth: depth + 1) else { return false }
+        }
+        return true
     case (.range(let x), .range(let y)): return x.start == y.start && x.stop == y.stop && x.step == y.step
     case (.function(let x), .function(let y)): return x === y
     case (.tensor(let x), .tensor(let y)): return x === y
@@ -24,17 +38,25 @@ func valuesEqual(_ a: Value, _ b: Value) -> Bool {
     }
 }
 
+func tooDeep() -> TxError {
+    TxError.runtime("lists or dicts nested more than \(maxNesting) deep (does one contain itself?)")
+}
+
 /// Every binary operator on every pair of types it supports.
 func binaryOperation(_ op: BinaryOperator, _ l: Value, _ r: Value) throws -> Value {
     switch op {
     case .eq:
+        if case .nil = l { return .bool(r.isNil) }
+        if case .nil = r { return .bool(l.isNil) }
         if case .tensor = l { return try tensorOp(.eq, l, r) }
         if case .tensor = r { return try tensorOp(.eq, l, r) }
-        return .bool(valuesEqual(l, r))
+        return .bool(try valuesEqual(l, r))
     case .ne:
+        if case .nil = l { return .bool(!r.isNil) }
+        if case .nil = r { return .bool(!l.isNil) }
         if case .tensor = l { return try tensorOp(.ne, l, r) }
         if case .tensor = r { return try tensorOp(.ne, l, r) }
-        return .bool(!valuesEqual(l, r))
+        return .bool(!(try valuesEqual(l, r)))
     case .contains: return .bool(try contains(r, l))
     case .notContains: return .bool(!(try contains(r, l)))
     default: break
@@ -65,19 +87,21 @@ func binaryOperation(_ op: BinaryOperator, _ l: Value, _ r: Value) throws -> Val
         default: break
         }
     case (.string(let s), .number(let n)) where op == .mul, (.number(let n), .string(let s)) where op == .mul:
-        guard let k = exactInt(n), k >= 0, k.multipliedReportingOverflow(by: max(s.utf8.count, 1)).partialValue < 1 << 30 else {
+        guard let k = exactInt(n), k >= 0, case let (size, overflow) = k.multipliedReportingOverflow(by: max(s.utf8.count, 1)),
+              !overflow, size < 1 << 30 else {
             throw TxError.runtime("can't repeat a string \(formatNumber(n)) times")
         }
         return .string(String(repeating: s, count: k))
     case (.list(let a), .list(let b)) where op == .add:
         return .list(ListObject(a.items + b.items))
     case (.list(let a), .number(let n)) where op == .mul:
-        guard let k = exactInt(n), k >= 0, k.multipliedReportingOverflow(by: max(a.items.count, 1)).partialValue < 1 << 28 else {
+        guard let k = exactInt(n), k >= 0, case let (size, overflow) = k.multipliedReportingOverflow(by: max(a.items.count, 1)),
+              !overflow, size < 1 << 28 else {
             throw TxError.runtime("can't repeat a list \(formatNumber(n)) times")
         }
         return .list(ListObject(Array([[Value]](repeating: a.items, count: k).joined())))
     case (.list(let a), .list(let b)) where [.lt, .le, .gt, .ge].contains(op):
-        let c = try compareLists(a.items, b.items)
+        let c = try compareValues(l, r)
         switch op {
         case .lt: return .bool(c < 0)
         case .le: return .bool(c <= 0)
@@ -113,19 +137,21 @@ func floorMod(_ a: Double, _ b: Double) -> Double {
 }
 
 /// Orders two values of the same kind (numbers, strings, lists), for sorting.
-func compareValues(_ a: Value, _ b: Value) throws -> Int {
+func compareValues(_ a: Value, _ b: Value, depth: Int = 0) throws -> Int {
     switch (a, b) {
     case (.number(let x), .number(let y)): return x < y ? -1 : (x > y ? 1 : 0)
     case (.string(let x), .string(let y)): return x < y ? -1 : (x > y ? 1 : 0)
     case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
-    case (.list(let x), .list(let y)): return try compareLists(x.items, y.items)
+    case (.list(let x), .list(let y)):
+        guard depth < maxNesting else { throw tooDeep() }
+        return try compareLists(x.items, y.items, depth: depth + 1)
     default: throw TxError.runtime("can't compare \(a.typeName) with \(b.typeName)")
     }
 }
 
-private func compareLists(_ a: [Value], _ b: [Value]) throws -> Int {
+private func compareLists(_ a: [Value], _ b: [Value], depth: Int = 0) throws -> Int {
     for (x, y) in zip(a, b) {
-        let c = try compareValues(x, y)
+        let c = try compareValues(x, y, depth: depth)
         if c != 0 { return c }
     }
     return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
@@ -159,7 +185,7 @@ private func tensorOp(_ op: BinaryOperator, _ l: Value, _ r: Value) throws -> Va
 /// `needle in haystack`.
 func contains(_ haystack: Value, _ needle: Value) throws -> Bool {
     switch haystack {
-    case .list(let l): return l.items.contains { valuesEqual($0, needle) }
+    case .list(let l): return try l.items.contains { try valuesEqual($0, needle) }
     case .dict(let d):
         guard case .string(let k) = needle else { return false }
         return d.entries[k] != nil
@@ -171,7 +197,7 @@ func contains(_ haystack: Value, _ needle: Value) throws -> Bool {
     case .range(let r):
         guard case .number(let x) = needle else { return false }
         let k = (x - r.start) / r.step
-        return k >= 0 && k == k.rounded() && Int(k) < r.count
+        return k.isFinite && k >= 0 && k == k.rounded() && k < Double(r.count)
     case .tensor(let t):
         guard case .number(let x) = needle else { return false }
         return t.data.contains(Float(x))
@@ -185,12 +211,31 @@ func contains(_ haystack: Value, _ needle: Value) throws -> Bool {
 /// Resolves a possibly negative index against a length.
 func resolveIndex(_ v: Value, count: Int, what: String) throws -> Int {
     guard case .number(let x) = v else { throw TxError.runtime("\(what) index must be a number, got \(v.typeName)") }
-    guard let i = exactInt(x) else { throw TxError.runtime("\(what) index must be a whole number, got \(formatNumber(x))") }
+    guard let i = exactInt(x) else {
+        if x.isFinite && x == x.rounded() { throw TxError.runtime("index \(formatNumber(x)) is out of range for a \(what) of length \(count)") }
+        throw TxError.runtime("\(what) index must be a whole number, got \(formatNumber(x))")
+    }
     let j = i < 0 ? i + count : i
     guard j >= 0 && j < count else {
         throw TxError.runtime("index \(i) is out of range for a \(what) of length \(count)")
     }
     return j
+}
+
+/// The character at a (possibly negative) index, walking from the nearer end.
+func character(of s: String, at v: Value) throws -> Character {
+    guard case .number(let x) = v else { throw TxError.runtime("string index must be a number, got \(v.typeName)") }
+    guard let i = exactInt(x) else { throw TxError.runtime("string index \(formatNumber(x)) is out of range") }
+    if i >= 0 {
+        guard let at = s.index(s.startIndex, offsetBy: i, limitedBy: s.endIndex), at < s.endIndex else {
+            throw TxError.runtime("index \(i) is out of range for a string of length \(s.count)")
+        }
+        return s[at]
+    }
+    guard let at = s.index(s.endIndex, offsetBy: i, limitedBy: s.startIndex) else {
+        throw TxError.runtime("index \(i) is out of range for a string of length \(s.count)")
+    }
+    return s[at]
 }
 
 /// Python slice semantics: clamps, negative bounds from the end, any non-zero step.
@@ -226,20 +271,20 @@ func getElement(_ object: Value, _ index: [IndexValue]) throws -> Value {
     case (.list(let l), .slice(let a, let b, let c)):
         return .list(ListObject(try sliceIndices(a, b, c, count: l.items.count).map { l.items[$0] }))
     case (.string(let s), .value(let v)):
-        let chars = Array(s)
-        return .string(String(chars[try resolveIndex(v, count: chars.count, what: "string")]))
+        return .string(String(try character(of: s, at: v)))
     case (.string(let s), .slice(let a, let b, let c)):
         let chars = Array(s)
         return .string(String(try sliceIndices(a, b, c, count: chars.count).map { chars[$0] }))
     case (.dict(let d), .value(let v)):
         guard case .string(let k) = v else { throw TxError.runtime("dict keys are strings, got \(v.typeName)") }
         guard let value = d.entries[k] else {
-            throw TxError.runtime("dict has no key \(quoted(k))\(didYouMean(k, d.entries.keys))")
+            throw TxError.runtime("dict has no key \(quotedShort(k))\(didYouMean(k, d.entries.keys))")
         }
         return value
     case (.range(let r), .value(let v)):
         return .number(r[try resolveIndex(v, count: r.count, what: "range")])
     case (.range(let r), .slice(let a, let b, let c)):
+        guard r.count <= 100_000_000 else { throw TxError.runtime("slicing a range of \(r.count) numbers would make too long a list") }
         return .list(ListObject(try sliceIndices(a, b, c, count: r.count).map { .number(r[$0]) }))
     case (.object(let o), _):
         if let indexable = o as? IndexableObject, case .value(let v) = index[0] { return try indexable.element(v) }
@@ -338,7 +383,7 @@ func getMember(_ object: Value, _ name: String, _ interp: Interpreter) throws ->
     switch object {
     case .dict(let d):
         candidates += d.entries.keys
-        throw TxError.runtime("dict has no key \(quoted(name))\(didYouMean(name, candidates))")
+        throw TxError.runtime("dict has no key \(quotedShort(name))\(didYouMean(name, candidates))")
     case .object(let o):
         candidates += o.memberNames
         throw TxError.runtime("\(o.typeName) has no member '\(name)'\(didYouMean(name, candidates))")

@@ -21,36 +21,51 @@ extension Value {
 
     /// The display form used inside lists and dicts and by the REPL echo.
     public var repr: String {
-        var seen: [ObjectIdentifier] = []
-        return repr(&seen)
+        var out = ""
+        var seen = Set<ObjectIdentifier>()
+        write(to: &out, seen: &seen, depth: 0)
+        return out
     }
 
-    private func repr(_ seen: inout [ObjectIdentifier]) -> String {
+    /// Appends the display form to one buffer (no copying per level); a list
+    /// that contains itself shows as `[...]`, and nesting deeper than a
+    /// thousand levels is cut to `…`.
+    private func write(to out: inout String, seen: inout Set<ObjectIdentifier>, depth: Int) {
         switch self {
-        case .nil: return "nil"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return formatNumber(n)
-        case .string(let s): return quoted(s)
+        case .nil: out += "nil"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n): out += formatNumber(n)
+        case .string(let s): out += quoted(s)
         case .list(let l):
             let id = ObjectIdentifier(l)
-            if seen.contains(id) { return "[...]" }
-            seen.append(id); defer { seen.removeLast() }
-            var parts: [String] = []
-            for item in l.items { parts.append(item.repr(&seen)) }
-            return "[" + parts.joined(separator: ", ") + "]"
+            if seen.contains(id) { out += "[...]"; return }
+            if depth >= 1000 { out += "[…]"; return }
+            seen.insert(id); defer { seen.remove(id) }
+            out += "["
+            for (i, item) in l.items.enumerated() {
+                if i > 0 { out += ", " }
+                item.write(to: &out, seen: &seen, depth: depth + 1)
+            }
+            out += "]"
         case .dict(let d):
             let id = ObjectIdentifier(d)
-            if seen.contains(id) { return "{...}" }
-            seen.append(id); defer { seen.removeLast() }
-            var parts: [String] = []
-            for (k, v) in d.entries { parts.append("\(isIdentifier(k) ? k : quoted(k)): \(v.repr(&seen))") }
-            return "{" + parts.joined(separator: ", ") + "}"
+            if seen.contains(id) { out += "{...}"; return }
+            if depth >= 1000 { out += "{…}"; return }
+            seen.insert(id); defer { seen.remove(id) }
+            out += "{"
+            for (i, (k, v)) in d.entries.enumerated() {
+                if i > 0 { out += ", " }
+                out += isIdentifier(k) ? k : quoted(k)
+                out += ": "
+                v.write(to: &out, seen: &seen, depth: depth + 1)
+            }
+            out += "}"
         case .range(let r):
-            return r.step == 1 ? "\(formatNumber(r.start))..\(formatNumber(r.stop))"
+            out += r.step == 1 ? "\(formatNumber(r.start))..\(formatNumber(r.stop))"
                 : "range(\(formatNumber(r.start)), \(formatNumber(r.stop)), \(formatNumber(r.step)))"
-        case .function(let f): return f.displayName
-        case .tensor(let t): return seen.isEmpty ? t.display : t.summary
-        case .object(let o): return o.display
+        case .function(let f): out += f.displayName
+        case .tensor(let t): out += depth == 0 ? t.display : t.summary
+        case .object(let o): out += o.display
         }
     }
 }
@@ -59,6 +74,11 @@ func isIdentifier(_ s: String) -> Bool {
     guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
     return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
         && TokenKind.keywords[s] == nil
+}
+
+/// A string quoted for an error message, cut to 60 characters.
+func quotedShort(_ s: String) -> String {
+    s.count <= 60 ? quoted(s) : quoted(String(s.prefix(57))) + "…"
 }
 
 /// A string as a tx literal: `"a\n"`.
@@ -91,14 +111,21 @@ func applyFormatSpec(_ value: Value, _ spec: String) throws -> String {
     if let c = chars.first, "+- ".contains(c) { sign = c; chars.removeFirst() }
     if chars.first == "0" { fill = "0"; if align == nil { align = "=" }; chars.removeFirst() }
     var width = 0
-    while let c = chars.first, let d = c.wholeNumberValue { width = width * 10 + d; chars.removeFirst() }
+    while let c = chars.first, c.isASCII, let d = c.wholeNumberValue {
+        width = width * 10 + d
+        chars.removeFirst()
+        if width > 10_000 { throw TxError.runtime("format spec '\(spec)' asks for too wide a field (at most 10000)") }
+    }
     var grouping = false
     if chars.first == "," { grouping = true; chars.removeFirst() }
     var precision: Int?
     if chars.first == "." {
         chars.removeFirst()
         var p = 0, any = false
-        while let c = chars.first, let d = c.wholeNumberValue { p = p * 10 + d; any = true; chars.removeFirst() }
+        while let c = chars.first, c.isASCII, let d = c.wholeNumberValue {
+            p = p * 10 + d; any = true; chars.removeFirst()
+            if p > 100 { throw TxError.runtime("format spec '\(spec)' asks for too many digits (at most 100)") }
+        }
         guard any else { throw TxError.runtime("bad format spec '\(spec)': expected digits after '.'") }
         precision = p
     }
@@ -123,7 +150,7 @@ func applyFormatSpec(_ value: Value, _ spec: String) throws -> String {
             guard x == x.rounded(), x.isFinite else {
                 throw TxError.runtime("format 'd' needs an integer, got \(formatNumber(x))")
             }
-            body = formatNumber(m)
+            body = cFormat(m, "f", 0)
         default: body = precision.map { cFormat(m, "g", $0) } ?? formatNumber(m)
         }
         if grouping, m.isFinite { body = group(body) }

@@ -48,6 +48,8 @@ public enum Value {
         }
     }
 
+    var isNil: Bool { if case .nil = self { return true } else { return false } }
+
     /// Only `false` and `nil` are falsy.
     @inline(__always) public var isTruthy: Bool {
         switch self {
@@ -62,12 +64,48 @@ public enum Value {
 public final class ListObject {
     public var items: [Value]
     public init(_ items: [Value]) { self.items = items }
+    deinit { releaseIteratively(&items) }
 }
 
 /// A mutable, shared, insertion-ordered dict with string keys.
 public final class DictObject {
     public var entries: OrderedDictionary<String, Value>
     public init(_ entries: OrderedDictionary<String, Value> = [:]) { self.entries = entries }
+    deinit {
+        guard !entries.isEmpty else { return }
+        var values = Array(entries.values)
+        entries = [:]
+        releaseIteratively(&values)
+    }
+}
+
+/// Frees nested lists and dicts with a worklist instead of recursion, so
+/// dropping a million-deep `[[[…]]]` cannot overflow the stack.
+private func releaseIteratively(_ items: inout [Value]) {
+    guard items.contains(where: { if case .list = $0 { return true }; if case .dict = $0 { return true }; return false })
+    else { return }
+    var work = items
+    items = []
+    while !work.isEmpty {
+        var value = work.removeLast()
+        var list: ListObject?
+        var dict: DictObject?
+        switch value {
+        case .list(let l): list = l
+        case .dict(let d): dict = d
+        default: break
+        }
+        value = .nil
+        // Only children nobody else holds are ours to take apart.
+        if list != nil, isKnownUniquelyReferenced(&list!) {
+            work.append(contentsOf: list!.items)
+            list!.items = []
+        }
+        if dict != nil, isKnownUniquelyReferenced(&dict!) {
+            work.append(contentsOf: dict!.entries.values)
+            dict!.entries = [:]
+        }
+    }
 }
 
 /// A half-open range `start..stop` (step 1 unless made by `range(a, b, step)`).
@@ -76,6 +114,17 @@ public final class RangeObject {
     public init(_ start: Double, _ stop: Double, step: Double = 1) {
         self.start = start; self.stop = stop; self.step = step
     }
+    /// A range, refusing bounds whose length can't be counted exactly.
+    static func checked(_ start: Double, _ stop: Double, step: Double) throws -> RangeObject {
+        guard start.isFinite, stop.isFinite else {
+            throw TxError.runtime("range bounds must be finite, got \(formatNumber(start)) and \(formatNumber(stop))")
+        }
+        guard (stop - start) / step <= 9.0e15 else {
+            throw TxError.runtime("range from \(formatNumber(start)) to \(formatNumber(stop)) has too many numbers (at most 9e15)")
+        }
+        return RangeObject(start, stop, step: step)
+    }
+
     /// Number of elements.
     public var count: Int {
         guard step != 0, start.isFinite, stop.isFinite else { return 0 }

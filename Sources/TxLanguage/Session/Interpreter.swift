@@ -27,6 +27,9 @@ public final class Interpreter {
         text.withUTF8 { buffer in _ = fwrite(buffer.baseAddress, 1, buffer.count, stdout) }
     }
 
+    /// Evaluates constant built-ins (`pi`) at compile time.
+    nonisolated(unsafe) static let constantsInterpreter = Interpreter(mainName: "constants")
+
     /// Directories searched by `import name` before the importing file's own.
     public var stdlibPaths: [String]
 
@@ -58,7 +61,9 @@ public final class Interpreter {
         depth = 0
         defer { unwind = .none; returnValue = .nil }
         do {
-            return try program.eval(Env(slots: topSlot, parent: nil, frame: nil), self)
+            let value = try program.eval(Env(slots: topSlot, parent: nil, frame: nil), self)
+            try checkInterrupt()
+            return value
         } catch let e as TxError {
             throw e
         } catch {

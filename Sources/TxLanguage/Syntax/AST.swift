@@ -6,6 +6,9 @@ struct Expr {
     var kind: ExprKind
     var location: SourceLocation
     var length: Int = 1
+    /// Height of this expression's tree, so a 300,000-term `1 + 1 + …`
+    /// is refused by the parser instead of overflowing the compiler.
+    var height: Int = 1
 }
 
 enum BinaryOperator: String {

@@ -16,7 +16,9 @@ struct Lexer {
 
     init(file: SourceFile) {
         self.file = file
-        self.scalars = Array(file.text.unicodeScalars)
+        var scalars = Array(file.text.unicodeScalars)
+        if scalars.first == "\u{FEFF}" { scalars[0] = " " }  // a UTF-8 byte-order mark
+        self.scalars = scalars
     }
 
     /// Lexes the whole file.
@@ -41,7 +43,12 @@ struct Lexer {
                 }
                 continue
             }
-            if c == "\\" && peek(1) == "\n" { advance(); advance(); continue }  // explicit line join
+            if c == "\\" && (peek(1) == "\n" || (peek(1) == "\r" && peek(2) == "\n")) {  // explicit line join
+                advance()
+                if scalars[index] == "\r" { advance() }
+                advance()
+                continue
+            }
             if isIdentStart(c) {
                 if (c == "f" || c == "F"), peek(1) == "\"" || peek(1) == "'" {
                     advance()

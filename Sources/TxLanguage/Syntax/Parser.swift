@@ -6,6 +6,9 @@ struct Parser {
     private var current = 0
     private var depth = 0
     private static let maxDepth = 200
+    private static let maxHeight = 5_000
+    /// `else if` chains are recursion too.
+    private var elseIfChain = 0
 
     init(file: SourceFile, tokens: [Token]) {
         self.file = file
@@ -277,7 +280,12 @@ struct Parser {
         try nest(); defer { depth -= 1 }
         var left = try prefix()
         while let precedence = infixPrecedence(peek.kind), precedence >= minimum {
+            let before = left.height
             left = try infix(left, precedence)
+            left.height = max(left.height, before + 1)
+            if left.height > Parser.maxHeight {
+                throw TxError(.syntax, "expression too long: more than \(Parser.maxHeight) operations chained (split it over several statements)", file: file, at: left.location)
+            }
         }
         return left
     }
@@ -505,6 +513,11 @@ struct Parser {
         skipNewlinesBefore(.kwElse)
         if match(.kwElse) {
             if peek.kind == .kwIf {
+                elseIfChain += 1
+                defer { elseIfChain -= 1 }
+                if elseIfChain > Parser.maxHeight {
+                    throw TxError(.syntax, "too many 'else if' branches in one chain (more than \(Parser.maxHeight))", file: file, at: peek.location)
+                }
                 otherwise = try ifExpression()
             } else {
                 let b = try block()
