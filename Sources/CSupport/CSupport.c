@@ -7,6 +7,8 @@
 
 static volatile sig_atomic_t interrupt_flag = 0;
 
+volatile int *_Nonnull tx_interrupt_flag(void) { return (volatile int *)&interrupt_flag; }
+
 static void on_sigint(int signo) { (void)signo; interrupt_flag = 1; }
 
 void tx_install_sigint_handler(void) {

@@ -10,6 +10,8 @@ void tx_install_sigint_handler(void);
 void tx_default_sigint(void);
 /// Nonzero once SIGINT arrived since the last clear.
 int tx_interrupt_pending(void);
+/// The flag itself, for a fast poll (a volatile load).
+volatile int *_Nonnull tx_interrupt_flag(void);
 /// Clears the SIGINT flag.
 void tx_clear_interrupt(void);
 /// Sets the flag by hand (tests, or a callback asking to stop).

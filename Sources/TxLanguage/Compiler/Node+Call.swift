@@ -116,6 +116,12 @@ extension Interpreter {
         stackTop -= count
     }
 
+    /// `run` for calls whose first `positional` parameters were given and no others.
+    @inline(__always)
+    func run(_ closure: Closure, _ env: Env, positional: Int) throws -> Value {
+        try run(closure, env, given: { $0 < positional })
+    }
+
     /// Runs a closure's body with its arguments bound: fills defaults for the
     /// parameters not given, guards the recursion depth, polls Ctrl-C, and
     /// turns `return` into the result.
@@ -186,6 +192,16 @@ final class CallNode: Node {
                 throw locate(TxError.runtime(arityMessage(closure.name, p.parameterCount, n)))
             }
             do {
+                if !p.needsHeapFrame {
+                    // The common case, written out: slots on the value stack,
+                    // arguments evaluated straight into them.
+                    let count = p.slotCount
+                    let slots = try interp.pushFrame(count)
+                    defer { interp.popFrame(slots, count) }
+                    var i = 0
+                    while i < n { slots[i] = try positionalRefs[i].node.eval(env, interp); i += 1 }
+                    return try interp.run(closure, Env(slots: slots, parent: closure.env, frame: nil), positional: n)
+                }
                 let args = positionalRefs
                 return try interp.invoke(closure) { slots in
                     var i = 0

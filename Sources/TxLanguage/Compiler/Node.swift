@@ -50,8 +50,11 @@ struct NodeRef {
 enum Unwind { case none, breakLoop, continueLoop, returning }
 
 /// Throws `interrupted` if Ctrl-C arrived. Loops and calls poll this.
+/// The SIGINT flag's address, read directly (a load, not a call).
+let interruptFlag = tx_interrupt_flag()
+
 @inline(__always) func checkInterrupt() throws {
-    if tx_interrupt_pending() != 0 {
+    if interruptFlag.pointee != 0 {
         tx_clear_interrupt()
         throw TxError(.interrupted, "interrupted")
     }

@@ -133,7 +133,9 @@ public func runWithLargeStack(_ body: @escaping () -> Int32) -> Int32 {
     let box = Box(body)
     var attr = pthread_attr_t()
     pthread_attr_init(&attr)
-    pthread_attr_setstacksize(&attr, 1 << 30)
+    // TX_STACK_MB overrides the size (tools like valgrind can't map 1 GiB).
+    let megabytes = FileSystem.environment("TX_STACK_MB").flatMap { Int($0) }.map { min(max($0, 8), 4096) } ?? 1024
+    pthread_attr_setstacksize(&attr, megabytes << 20)
     var thread = pthread_t()
     let context = Unmanaged.passRetained(box).toOpaque()
     let status = pthread_create(&thread, &attr, { raw in
