@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
@@ -31,17 +32,22 @@ let package = Package(
         .target(name: "CSupport", linkerSettings: [.linkedLibrary("util")]),
         .target(name: "TxTensor", dependencies: ["COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "TxData", dependencies: ["TxTensor"]),
+        .target(name: "TxAnalysis"),
         .target(name: "TxLanguage",
-                dependencies: ["TxTensor", "CSupport",
+                dependencies: ["TxTensor", "TxData", "TxAnalysis", "CSupport",
                                .product(name: "OrderedCollections", package: "swift-collections")],
                 // The evaluator's hot path: no dynamic exclusivity checks in release.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "TxREPL", dependencies: ["TxLanguage", "CEditLine", "CSupport"]),
+        .target(name: "TxNotebook", dependencies: ["TxLanguage", .product(name: "Ink", package: "Ink")]),
         .executableTarget(name: "tx",
-                          dependencies: ["TxLanguage", "TxREPL",
+                          dependencies: ["TxLanguage", "TxREPL", "TxNotebook",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "TxTensorTests", dependencies: ["TxTensor"]),
+        .testTarget(name: "TxDataTests", dependencies: ["TxData"], exclude: ["Fixtures"]),
         .testTarget(name: "TxLanguageTests", dependencies: ["TxLanguage"]),
+        .testTarget(name: "TxAnalysisTests", dependencies: ["TxAnalysis"]),
         .testTarget(name: "TxREPLTests", dependencies: ["CSupport"]),
     ],
     swiftLanguageModes: [.v5]

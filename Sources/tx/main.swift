@@ -15,7 +15,8 @@ struct TxCommand: ParsableCommand {
         abstract: "tx — a scripting REPL for studying how neural-network features transfer.",
         discussion: """
             With no arguments, starts the REPL (or runs a script read from stdin when \
-            stdin is not a terminal). `tx FILE.tx [ARGS…]` runs a script; `args` holds ARGS.
+            stdin is not a terminal). `tx FILE.tx [ARGS…]` runs a script; `args` holds ARGS. \
+            `tx notebook FILE.tx -o report.html` (or .ipynb) runs its `# %%` cells and writes a report.
             """,
         version: "tx \(txVersion)")
 
@@ -99,12 +100,19 @@ func writeError(_ text: String) {
 }
 
 let status: Int32
+let words = Array(CommandLine.arguments.dropFirst())
 do {
-    let command = try TxCommand.parse(Array(CommandLine.arguments.dropFirst()))
-    status = runWithLargeStack { command.runTx() }
+    if words.first == "notebook" {
+        let command = try NotebookCommand.parse(Array(words.dropFirst()))
+        status = runWithLargeStack { command.runNotebook() }
+    } else {
+        let command = try TxCommand.parse(words)
+        status = runWithLargeStack { command.runTx() }
+    }
 } catch {
-    let code = TxCommand.exitCode(for: error)
-    let message = TxCommand.fullMessage(for: error)
+    let usage: ParsableCommand.Type = words.first == "notebook" ? NotebookCommand.self : TxCommand.self
+    let code = usage.exitCode(for: error)
+    let message = usage.fullMessage(for: error)
     if code == .success {
         print(message)
         status = 0

@@ -218,11 +218,7 @@ final class CallNode: Node {
                 } catch { throw trace(error) }
             }
         }
-        var args: [Value] = []
-        args.reserveCapacity(positional.count)
-        for node in positional { args.append(try node.eval(env, interp)) }
-        var keywords: [(String, Value)] = []
-        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
+        let (args, keywords) = try evaluateArguments(positional, keywordNames, keywordValues, env, interp)
         do {
             return try function.call(interp, args, keywords)
         } catch { throw trace(error) }
@@ -265,10 +261,7 @@ final class MethodCallNode: Node {
             guard case .function(let f) = v else {
                 throw locate(TxError.runtime("dict key '\(name)' holds \(v.typeName), not a function"))
             }
-            var args: [Value] = []
-            for node in positional { args.append(try node.eval(env, interp)) }
-            var keywords: [(String, Value)] = []
-            for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
+            let (args, keywords) = try evaluateArguments(positional, keywordNames, keywordValues, env, interp)
             do { return try f.call(interp, args, keywords) } catch {
                 var e = locate(error)
                 if !e.stack.isEmpty { e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location)) }
@@ -289,10 +282,7 @@ final class MethodCallNode: Node {
                 return try withEvaluatedArguments(positionalRefs, env, interp) { try fast(receiver, $0) }
             } catch { throw locate(error) }
         }
-        var args: [Value] = []
-        for node in positional { args.append(try node.eval(env, interp)) }
-        var keywords: [(String, Value)] = []
-        for (name, node) in zip(keywordNames, keywordValues) { keywords.append((name, try node.eval(env, interp))) }
+        let (args, keywords) = try evaluateArguments(positional, keywordNames, keywordValues, env, interp)
         do {
             if let method {
                 if method.isProperty {
@@ -319,6 +309,17 @@ final class MethodCallNode: Node {
 /// "f() takes 2 arguments but 3 were given".
 func arityMessage(_ name: String, _ expected: Int, _ given: Int) -> String {
     "\(name)() takes \(expected) argument\(expected == 1 ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given"
+}
+
+/// Evaluates a call's arguments, positional then keyword, left to right.
+func evaluateArguments(_ positional: [Node], _ names: [String], _ values: [Node], _ env: Env,
+                       _ interp: Interpreter) throws -> ([Value], [(String, Value)]) {
+    var args: [Value] = []
+    args.reserveCapacity(positional.count)
+    for node in positional { args.append(try node.eval(env, interp)) }
+    var keywords: [(String, Value)] = []
+    for (name, node) in zip(names, values) { keywords.append((name, try node.eval(env, interp))) }
+    return (args, keywords)
 }
 
 /// Evaluates argument nodes into stack memory (no heap allocation) and

@@ -103,21 +103,7 @@ final class BinaryNode: Node {
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let l = try left.eval(env, interp)
         let r = try right.eval(env, interp)
-        if case .number(let a) = l, case .number(let b) = r {
-            switch op {
-            case .add: return .number(a + b)
-            case .sub: return .number(a - b)
-            case .mul: return .number(a * b)
-            case .div: return .number(a / b)
-            case .lt: return .bool(a < b)
-            case .le: return .bool(a <= b)
-            case .gt: return .bool(a > b)
-            case .ge: return .bool(a >= b)
-            case .eq: return .bool(a == b)
-            case .ne: return .bool(a != b)
-            default: break
-            }
-        }
+        if case .number(let a) = l, case .number(let b) = r, let v = numericFastPath(op, a, b) { return v }
         do { return try binaryOperation(op, l, r) } catch { throw locate(error) }
     }
 }
@@ -281,23 +267,27 @@ final class LocalConstBinaryNode: Node {
         self.op = op; self.slot = slot; self.constant = constant; super.init(site)
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        if case .number(let a) = env.slots[slot] {
-            let b = constant
-            switch op {
-            case .add: return .number(a + b)
-            case .sub: return .number(a - b)
-            case .mul: return .number(a * b)
-            case .div: return .number(a / b)
-            case .lt: return .bool(a < b)
-            case .le: return .bool(a <= b)
-            case .gt: return .bool(a > b)
-            case .ge: return .bool(a >= b)
-            case .eq: return .bool(a == b)
-            case .ne: return .bool(a != b)
-            case .mod: return .number(floorMod(a, b))
-            default: break
-            }
-        }
+        if case .number(let a) = env.slots[slot], let v = numericFastPath(op, a, constant) { return v }
         do { return try binaryOperation(op, env.slots[slot], .number(constant)) } catch { throw locate(error) }
+    }
+}
+
+/// Arithmetic and comparison of two numbers, inline on the hot paths; nil
+/// for operators that take the general route (`**`, `@`, `in`).
+@inline(__always)
+func numericFastPath(_ op: BinaryOperator, _ a: Double, _ b: Double) -> Value? {
+    switch op {
+    case .add: return .number(a + b)
+    case .sub: return .number(a - b)
+    case .mul: return .number(a * b)
+    case .div: return .number(a / b)
+    case .mod: return .number(floorMod(a, b))
+    case .lt: return .bool(a < b)
+    case .le: return .bool(a <= b)
+    case .gt: return .bool(a > b)
+    case .ge: return .bool(a >= b)
+    case .eq: return .bool(a == b)
+    case .ne: return .bool(a != b)
+    default: return nil
     }
 }

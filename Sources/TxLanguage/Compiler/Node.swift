@@ -49,6 +49,19 @@ struct NodeRef {
 /// What non-local control flow is in progress.
 enum Unwind { case none, breakLoop, continueLoop, returning }
 
+extension Interpreter {
+    /// After a loop body: consumes `break`/`continue`, and says whether the
+    /// loop must end (`break`, or a `return` passing through).
+    @inline(__always) func loopShouldStop() -> Bool {
+        switch unwind {
+        case .none: return false
+        case .breakLoop: unwind = .none; return true
+        case .continueLoop: unwind = .none; return false
+        case .returning: return true
+        }
+    }
+}
+
 /// Throws `interrupted` if Ctrl-C arrived. Loops and calls poll this.
 /// The SIGINT flag's address, read directly (a load, not a call).
 let interruptFlag = tx_interrupt_flag()
@@ -201,12 +214,7 @@ final class WhileNode: Node {
         while try condition.eval(env, interp).isTruthy {
             try checkInterrupt()
             _ = try body.eval(env, interp)
-            switch interp.unwind {
-            case .none: continue
-            case .breakLoop: interp.unwind = .none; return .nil
-            case .continueLoop: interp.unwind = .none
-            case .returning: return .nil
-            }
+            if interp.loopShouldStop() { return .nil }
         }
         return .nil
     }
@@ -227,12 +235,7 @@ final class ForRangeNode: Node {
             try checkInterrupt()
             ref.store(.number(i), env)
             _ = try body.eval(env, interp)
-            switch interp.unwind {
-            case .none: break
-            case .breakLoop: interp.unwind = .none; return .nil
-            case .continueLoop: interp.unwind = .none
-            case .returning: return .nil
-            }
+            if interp.loopShouldStop() { return .nil }
             i += 1
         }
         return .nil
@@ -257,12 +260,7 @@ final class ForEachNode: Node {
                 do { try destructure(item, into: refs, env) } catch { throw locate(error) }
             }
             _ = try body.eval(env, interp)
-            switch interp.unwind {
-            case .none: break
-            case .breakLoop: interp.unwind = .none; return .nil
-            case .continueLoop: interp.unwind = .none
-            case .returning: return .nil
-            }
+            if interp.loopShouldStop() { return .nil }
         }
         return .nil
     }

@@ -145,3 +145,10 @@ public protocol NativeObject: AnyObject {
     /// Member names, for completion and "did you mean".
     var memberNames: [String] { get }
 }
+
+/// A native value that is a picture (figures): notebooks embed it, and the
+/// REPL can show it inline.
+public protocol ImageValue: NativeObject {
+    /// The picture encoded as PNG.
+    func pngBytes() throws -> [UInt8]
+}

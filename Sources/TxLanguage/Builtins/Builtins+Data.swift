@@ -1,0 +1,167 @@
+import TxData
+import TxTensor
+
+extension Builtins {
+    /// Datasets and data files: `digits()`, `dataset(...)`, `.npy` reading and writing.
+    static let data: [Builtin] = [
+        Builtin("digits()", "The 1797 8×8 handwritten digits (UCI optdigits, as in scikit-learn; CC BY 4.0): x is [1797, 64] with pixels 0–16, y the labels 0–9. Embedded, so it works offline.",
+                example: "ds = digits()   # Dataset digits: 1797 × [64] (8×8 images), 10 classes") { _ in
+            .object(DatasetObject(try Dataset.digits()))
+        },
+        Builtin("dataset(x, y, classes = nil, name = nil)", "A dataset from examples x ([N, …]) and labels y ([N]); classes names labels 0, 1, … (default: \"0\", \"1\", … from whole-number labels).",
+                example: #"dataset(randn(6, 2, seed: 0), [0, 1, 0, 1, 0, 1], classes: ["cat", "dog"])"#) { a in
+            let classes = try a.optional("classes").map { v in try items(v).map(\.printed) }
+            let name = try a.optional("name").map { _ in try a.string("name") } ?? ""
+            return .object(DatasetObject(try Dataset(x: try a.tensor("x"), y: try a.tensor("y").flattenedLabels(),
+                                                     classes: classes, name: name)))
+        },
+        Builtin("read_npy(path)", "Reads a NumPy .npy file (float, int, uint or bool; either byte order; C or Fortran order) as a Float32 tensor.",
+                example: #"write_npy("/tmp/tx-example.npy", eye(2)); read_npy("/tmp/tx-example.npy")"#) { a in
+            .tensor(try readNpy(try a.string("path")))
+        },
+        Builtin("write_npy(path, t)", "Writes a tensor as a NumPy .npy file (float32), atomically.",
+                example: #"write_npy("/tmp/tx-example.npy", arange(6).reshape(2, 3))"#) { a in
+            try writeNpy(try a.string("path"), try a.tensor("t"))
+            return .nil
+        },
+    ]
+
+    /// Properties and methods of datasets: `ds.x`, `ds.split(0.8)`, …
+    static let datasetMethods: [Builtin] = [
+        Builtin("x", "The examples, a tensor [N, …].", example: "digits().x.shape   # [1797, 64]", receiver: "dataset") { a in
+            .tensor(try datasetReceiver(a).x)
+        },
+        Builtin("y", "The labels, a tensor [N].", example: "digits().y[0:3]   # [0, 1, 2]", receiver: "dataset") { a in
+            .tensor(try datasetReceiver(a).y)
+        },
+        Builtin("classes", "The class names (classes[k] names label k).", example: "digits().classes[9]   # \"9\"", receiver: "dataset") { a in
+            .list(ListObject(try datasetReceiver(a).classes.map { .string($0) }))
+        },
+        Builtin("shape", "The shape of one example.", example: "digits().shape   # [64]", receiver: "dataset") { a in
+            .list(ListObject(try datasetReceiver(a).exampleShape.map { .number(Double($0)) }))
+        },
+        Builtin("name", "The dataset's name (\"\" when it has none).", example: "digits().name   # \"digits\"", receiver: "dataset") { a in
+            .string(try datasetReceiver(a).name)
+        },
+        Builtin("take(n)", "The first n examples.", example: "digits().take(100)", receiver: "dataset") { a in
+            .object(DatasetObject(try datasetReceiver(a).take(try a.int("n"))))
+        },
+        Builtin("shuffle(seed = 0)", "The examples in a random order fixed by seed.", example: "digits().shuffle(seed: 1)",
+                receiver: "dataset") { a in
+            .object(DatasetObject(try datasetReceiver(a).shuffled(seed: try dataSeed(a))))
+        },
+        Builtin("split(frac, seed = 0, stratify = false)", "[a, b]: a random frac of the examples and the rest; stratify keeps each class's proportion.",
+                example: "train, test = digits().split(0.8, stratify: true)", receiver: "dataset") { a in
+            let (first, second) = try datasetReceiver(a).split(try a.number("frac"), seed: try dataSeed(a),
+                                                                 stratified: try a.bool("stratify"))
+            return .list(ListObject([.object(DatasetObject(first)), .object(DatasetObject(second))]))
+        },
+        Builtin("filter(labels)", "The examples whose label is one of labels (labels keep their values).",
+                example: "digits().filter(labels: [3, 8])", receiver: "dataset") { a in
+            let labels = try numbers(a["labels"], "filter").map { x -> Int in
+                guard let n = exactInt(x) else { throw TxError.runtime("dataset.filter(): labels must be whole numbers, got \(formatNumber(x))") }
+                return n
+            }
+            return .object(DatasetObject(try datasetReceiver(a).filter(labels: labels)))
+        },
+        Builtin("normalize(mean = nil, std = nil)", "Standardises each feature to (x - mean) / std; nil statistics come from this data (a constant feature is divided by 1).",
+                example: "train, test = digits().split(0.8); test.normalize(train.x.mean(axis: 0), train.x.std(axis: 0))",
+                receiver: "dataset") { a in
+            let mean = try a.optional("mean").map { _ in try a.tensor("mean") }
+            let std = try a.optional("std").map { _ in try a.tensor("std") }
+            return .object(DatasetObject(try datasetReceiver(a).normalized(mean: mean, std: std)))
+        },
+        Builtin("batches(size, shuffle = true, seed = 0)", "A list of [x, y] mini-batches of size examples (the last may be smaller), shuffled by seed.",
+                example: "for x, y in digits().batches(256) { print(x.shape) }", receiver: "dataset") { a in
+            let parts = try datasetReceiver(a).batches(size: try a.int("size"), shuffle: try a.bool("shuffle"), seed: try dataSeed(a))
+            return .list(ListObject(parts.map { .list(ListObject([.tensor($0.x), .tensor($0.y)])) }))
+        },
+        Builtin("map(f)", "A dataset with each example x replaced by f(x) (results must share one shape); labels are kept.",
+                example: "digits().take(3).map(x -> x.reshape(8, 8) / 16).x.shape   # [3, 8, 8]", receiver: "dataset") { a in
+            let ds = try datasetReceiver(a)
+            let f = try a.function("f")
+            var rows: [Tensor] = []
+            rows.reserveCapacity(ds.count)
+            for i in 0..<ds.count {
+                let result = try f.call(a.interp, [exampleValue(try ds.example(i).x)], [])
+                do { rows.append(try toTensor(result)) } catch {
+                    throw TxError.runtime("dataset.map(): f must return a tensor or a number, got \(result.typeName)")
+                }
+            }
+            return .object(DatasetObject(try ds.mapped(rows)))
+        },
+    ]
+}
+
+/// A dataset as a tx value: `len(ds)`, `ds[i]` → `[x, y]`, `for x, y in ds`,
+/// members and methods from `Builtins.datasetMethods`.
+final class DatasetObject: NativeObject, SizedObject, IndexableObject, IterableObject {
+    let dataset: Dataset
+    init(_ dataset: Dataset) { self.dataset = dataset }
+
+    var typeName: String { "dataset" }
+    var display: String { dataset.description }
+    var count: Int { dataset.count }
+    var memberNames: [String] { ["x", "y", "classes", "shape", "name"] }
+
+    /// Properties and methods come from the method table (`Builtins.method(for:)`).
+    func member(_ name: String, _ interp: Interpreter) throws -> Value? { nil }
+
+    /// `ds[i]` → `[x_i, y_i]` (negative i counts from the end); `ds[indices]`
+    /// (a list, range or tensor of indices) → a dataset of those examples.
+    func element(_ index: Value) throws -> Value {
+        switch index {
+        case .number(let x):
+            guard let i = exactInt(x) else { throw TxError.runtime("a dataset index must be a whole number, got \(formatNumber(x))") }
+            return pair(try dataset.example(i))
+        case .list, .range, .tensor:
+            let n = dataset.count
+            let indices = try numbers(index, "dataset indexing").map { x -> Int in
+                guard let i = exactInt(x), i >= -n, i < n else {
+                    throw TxError.runtime("index \(formatNumber(x)) is out of range for a dataset of \(n) examples")
+                }
+                return i < 0 ? i + n : i
+            }
+            return .object(DatasetObject(dataset.select(indices)))
+        default:
+            throw TxError.runtime("a dataset is indexed by a number or a list of numbers, got \(index.typeName)")
+        }
+    }
+
+    func makeIterator() throws -> AnyIterator<Value> {
+        var i = 0
+        let ds = dataset
+        return AnyIterator {
+            guard i < ds.count, let example = try? ds.example(i) else { return nil }
+            i += 1
+            return self.pair(example)
+        }
+    }
+
+    private func pair(_ example: (x: Tensor, y: Float)) -> Value {
+        .list(ListObject([exampleValue(example.x), .number(Double(example.y))]))
+    }
+}
+
+/// One example's features: a tensor, or a number when examples are scalars.
+private func exampleValue(_ x: Tensor) -> Value {
+    x.ndim == 0 ? .number(widen(x.data[0])) : .tensor(x)
+}
+
+private func datasetReceiver(_ a: Arguments) throws -> Dataset {
+    guard case .object(let o as DatasetObject)? = a.receiver else { throw TxError.runtime("expected a dataset receiver") }
+    return o.dataset
+}
+
+private func dataSeed(_ a: Arguments) throws -> UInt64 {
+    let s = try a.int("seed")
+    guard s >= 0 else { throw TxError.runtime("seed must be ≥ 0, got \(s)") }
+    return UInt64(s)
+}
+
+private extension Tensor {
+    /// Labels given as [N, 1] (a column) become [N].
+    func flattenedLabels() throws -> Tensor {
+        ndim == 2 && shape[1] == 1 ? try reshaped([shape[0]]) : self
+    }
+}
