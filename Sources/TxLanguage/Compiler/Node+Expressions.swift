@@ -136,7 +136,7 @@ final class DestructureNode: Node {
         let items: [Value]
         do { items = try unpack(v, count: targets.count) } catch { throw locate(error) }
         for (target, item) in zip(targets, items) { try target.assign(item, env, interp) }
-        return .nil
+        return v
     }
 }
 
@@ -176,6 +176,7 @@ final class AssignElementNode: Node {
                 if let op { v = try binaryOperation(op, try getElement(object, index), v) }
                 try setElement(object, index, v)
             } catch { throw node.locate(error) }
+            return v
         case .member(let node):
             let object = try node.object.eval(env, interp)
             var v = try value.eval(env, interp)
@@ -183,10 +184,12 @@ final class AssignElementNode: Node {
                 if let op { v = try binaryOperation(op, try getMember(object, node.name, interp), v) }
                 try setMember(object, node.name, v)
             } catch { throw node.locate(error) }
+            return v
         case .variable(let ref):
-            ref.store(try value.eval(env, interp), env)
+            let v = try value.eval(env, interp)
+            ref.store(v, env)
+            return v
         }
-        return .nil
     }
 }
 

@@ -145,11 +145,14 @@ final class AssignNode: Node {
     let ref: VariableRef, value: Node
     init(_ ref: VariableRef, _ value: Node, _ site: Site) { self.ref = ref; self.value = value; super.init(site) }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        ref.store(try value.eval(env, interp), env)
-        return .nil
+        let v = try value.eval(env, interp)
+        ref.store(v, env)
+        return v
     }
 }
 
+/// An assignment's value is the value assigned, so the REPL echoes it
+/// (`tx[1]> ds = digits()` shows the dataset), as LANGUAGE.md's session does.
 /// `x += v` and friends on a variable.
 final class CompoundAssignNode: Node {
     let ref: VariableRef, op: BinaryOperator, value: Node
@@ -160,17 +163,18 @@ final class CompoundAssignNode: Node {
         let rhs = try value.eval(env, interp)
         if case .local(let slot) = ref, case .number(let a) = env.slots[slot], case .number(let b) = rhs {
             switch op {
-            case .add: env.slots[slot] = .number(a + b); return .nil
-            case .sub: env.slots[slot] = .number(a - b); return .nil
-            case .mul: env.slots[slot] = .number(a * b); return .nil
+            case .add: env.slots[slot] = .number(a + b); return .number(a + b)
+            case .sub: env.slots[slot] = .number(a - b); return .number(a - b)
+            case .mul: env.slots[slot] = .number(a * b); return .number(a * b)
             default: break
             }
         }
         do {
             let current = try ref.load(env)
-            ref.store(try binaryOperation(op, current, rhs), env)
+            let v = try binaryOperation(op, current, rhs)
+            ref.store(v, env)
+            return v
         } catch { throw locate(error) }
-        return .nil
     }
 }
 
