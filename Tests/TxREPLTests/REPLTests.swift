@@ -114,6 +114,7 @@ struct REPLTests {
         tx.send("?zeros\r")
         try tx.expect("zeros(...shape)")
         tx.send("w = zeros(3, 4)\r")
+        try tx.expect("[1]: Tensor [3, 4] f32")   // an assignment echoes its value
         try tx.expect("tx[2]> ")
         tx.send(":vars\r")
         try tx.expect("[3, 4]")
