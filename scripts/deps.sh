@@ -4,10 +4,11 @@
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-for pc in openblas:libopenblas-dev libedit:libedit-dev libpng:libpng-dev; do
+for pc in openblas:libopenblas-dev libedit:libedit-dev libpng:libpng-dev cairo:libcairo2-dev; do
   mod=${pc%%:*}; pkg=${pc##*:}
   pkg-config --exists "$mod" 2>/dev/null || need+=("$pkg")
 done
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -373,7 +373,9 @@ func tensorRow(_ t: Tensor, _ i: Int) throws -> Value {
 func getMember(_ object: Value, _ name: String, _ interp: Interpreter) throws -> Value {
     if case .dict(let d) = object, let v = d.entries[name] { return v }
     if case .object(let o) = object, let v = try o.member(name, interp) { return v }
-    if case .tensor(let t) = object, let v = t.attributes[name] { return .tensor(v) }
+    if case .tensor(let t) = object, let v = t.attributes[name] {
+        return v.ndim == 0 ? .number(widen(v.data[0])) : .tensor(v)  // `.kl` reads as a number
+    }
     if let method = Builtins.method(for: object, name) {
         if method.isProperty { return try method.body(try method.bind([], [], interp: interp, receiver: object)) }
         return .function(BuiltinFunction(method, receiver: object))
