@@ -16,6 +16,8 @@ public final class ReplSession {
     /// Set by `:quit`.
     public private(set) var wantsQuit = false
     var writeError: (String) -> Void = { text in fputs(text + "\n", stderr) }
+    /// How figures show themselves (decided once, from the terminal).
+    let previewMode = ImagePreview.mode()
 
     public init(interpreter: Interpreter) { self.interpreter = interpreter }
 
@@ -54,7 +56,10 @@ public final class ReplSession {
             if case .nil = value {} else {
                 interpreter.main.set("_", value)
                 interpreter.main.set("_\(n)", value)
-                if !suppressed { out("[\(n)]: \(value.repr)\n") }
+                if !suppressed {
+                    out("[\(n)]: \(value.repr)\n")
+                    if case .object(let o as ImageValue) = value { out(ImagePreview.render(o, mode: previewMode)) }
+                }
             }
             if elapsed >= 1 { out("  (\(formatSeconds(elapsed)))\n") }
         } catch let e as TxError {

@@ -12,7 +12,7 @@ final class PtySession {
     init(binary: String, arguments: [String] = [], environment: [String: String]) throws {
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "xterm"
-        env["TX_PREVIEW"] = "0"
+        env["TX_PREVIEW"] = nil  // tests that want previews off say so
         for (k, v) in environment { env[k] = v }
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]

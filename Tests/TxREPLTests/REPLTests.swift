@@ -168,4 +168,28 @@ struct REPLTests {
         tx.send(":quit\r")
         #expect(tx.waitForExit() == 0)
     }
+
+    /// Figures show themselves: braille on a plain terminal, an inline image
+    /// on kitty, nothing with TX_PREVIEW=0.
+    @Test(arguments: [("xterm-256color", nil, "\u{28}"), ("xterm-kitty", nil, "\u{1b}_Ga=T,f=100"),
+                      ("xterm-256color", "0", "")])
+    func figuresPreviewInTheTerminal(term: String, preview: String?, marker: String) throws {
+        var env = ["TX_HISTORY": Self.historyFile(), "TERM": term]
+        if let preview { env["TX_PREVIEW"] = preview }
+        let tx = try PtySession(binary: Self.binary, environment: env)
+        try tx.expect("tx[1]> ")
+        tx.send("bar([\"a\", \"b\"], [1, 2], title: \"t\")\r")
+        let shown = try tx.expect("tx[2]> ")
+        #expect(shown.contains("[1]: Figure 800×600 bar"))
+        if marker == "\u{28}" {
+            #expect(shown.unicodeScalars.contains { $0.value >= 0x2801 && $0.value <= 0x28FF }, "braille dots")
+        } else if marker.isEmpty {
+            #expect(!shown.unicodeScalars.contains { $0.value >= 0x2801 && $0.value <= 0x28FF })
+            #expect(!shown.contains("\u{1b}_G"))
+        } else {
+            #expect(shown.contains(marker))
+        }
+        tx.send(":quit\r")
+        #expect(tx.waitForExit() == 0)
+    }
 }

@@ -140,6 +140,9 @@ final class FigureObject: NativeObject, ImageValue {
     func pngBytes() throws -> [UInt8] {
         try plotting { try figure.pngBytes(width: 800, height: 600, software: "tx \(txVersion)", source: scriptName) }
     }
+    func rgbaPixels(width: Int, height: Int) throws -> [UInt8] {
+        try plotting { try figure.render(width: width, height: height).rgba }
+    }
 }
 
 /// PlotError → a tx runtime error.

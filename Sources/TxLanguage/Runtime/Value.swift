@@ -151,4 +151,6 @@ public protocol NativeObject: AnyObject {
 public protocol ImageValue: NativeObject {
     /// The picture encoded as PNG.
     func pngBytes() throws -> [UInt8]
+    /// The picture drawn at a size, as RGBA bytes, row by row (for previews).
+    func rgbaPixels(width: Int, height: Int) throws -> [UInt8]
 }
