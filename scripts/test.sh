@@ -6,4 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 swift build --build-tests
-swift test --skip-build
+# Suites run in parallel threads; several of them calling OpenBLAS's thread
+# pool at once has been seen to hang (0.3.21). One BLAS thread per caller
+# avoids that; tests check results, not speed.
+OPENBLAS_NUM_THREADS=1 swift test --skip-build
