@@ -1,3 +1,4 @@
+import OrderedCollections
 import TxData
 import TxTensor
 
@@ -22,6 +23,41 @@ extension Builtins {
         Builtin("write_npy(path, t)", "Writes a tensor as a NumPy .npy file (float32), atomically.",
                 example: #"write_npy("/tmp/tx-example.npy", arange(6).reshape(2, 3))"#) { a in
             try writeNpy(try a.string("path"), try a.tensor("t"))
+            return .nil
+        },
+        Builtin("read_idx(images, labels, classes = nil)", "A dataset from MNIST-style IDX files (MNIST, Fashion-MNIST, KMNIST), plain or .gz: x is [N, rows, cols] with pixels scaled to [0, 1], y the labels.",
+                example: #"write_npy("/tmp/tx-example.npy", eye(2)); try { read_idx("/tmp/tx-example.npy", "/tmp/tx-example.npy") } catch e { print(e.message) }"#) { a in
+            let classes = try a.optional("classes").map { v in try items(v).map(\.printed) }
+            return .object(DatasetObject(try readIDX(images: try a.string("images"), labels: try a.string("labels"), classes: classes)))
+        },
+        Builtin("fashion_mnist(split = \"train\")", "Fashion-MNIST (60,000 train or 10,000 test 28×28 images, 10 named classes) from $TX_DATA or /usr/share/datasets/fashion-mnist (Debian: apt-get install dataset-fashion-mnist).",
+                example: #"try { fashion_mnist("test") } catch e { print(e.message) }"#) { a in
+            .object(DatasetObject(try Dataset.fashionMNIST(split: try a.string("split"))))
+        },
+        Builtin("read_cifar(path, split = \"train\", label = \"fine\")", "CIFAR-10/100 binary batches (a .bin file or a folder: data_batch_*.bin / train.bin, or test with split: \"test\"): x is [N, 3, 32, 32] in [0, 1] (channels first); label picks CIFAR-100's fine or coarse labels.",
+                example: #"try { read_cifar("/tmp/no-such-cifar") } catch e { print(e.message) }"#) { a in
+            let label = try a.string("label")
+            guard let which = CIFARLabel(rawValue: label) else {
+                throw TxError.runtime("read_cifar(): label must be \"fine\" or \"coarse\", got \"\(label)\"")
+            }
+            return .object(DatasetObject(try readCIFAR(try a.string("path"), split: try a.string("split"), label: which)))
+        },
+        Builtin("read_npz(path)", "Reads a NumPy .npz archive (np.savez or np.savez_compressed) as a dict of tensors, in archive order.",
+                example: #"write_npz("/tmp/tx-example.npz", {w: eye(2)}); read_npz("/tmp/tx-example.npz")"#) { a in
+            var entries = OrderedDictionary<String, Value>()
+            for (name, t) in try readNPZEntries(try a.string("path")) { entries[name] = .tensor(t) }
+            return .dict(DictObject(entries))
+        },
+        Builtin("write_npz(path, dict, compressed = true)", "Writes a dict of tensors as a NumPy .npz archive (float32 members, deflated unless compressed: false), atomically.",
+                example: #"write_npz("/tmp/tx-example.npz", {w: eye(2), b: [1, 2]})"#) { a in
+            guard case .dict(let d) = a["dict"] else { throw a.fail("dict", "a dict of tensors", a["dict"]) }
+            var entries: [(name: String, tensor: Tensor)] = []
+            for (name, v) in d.entries {
+                do { entries.append((name, try toTensor(v))) } catch {
+                    throw TxError.runtime("write_npz(): '\(name)' must be a tensor or numbers, got \(v.typeName)")
+                }
+            }
+            try writeNPZ(try a.string("path"), entries, compressed: try a.bool("compressed"))
             return .nil
         },
     ]

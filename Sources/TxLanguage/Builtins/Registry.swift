@@ -7,14 +7,14 @@ public enum Builtins {
     /// Every free function, by name.
     public static let functions: [String: Builtin] = {
         var table: [String: Builtin] = [:]
-        for b in core + tensors + data + statistics + embedding + plots { table[b.name] = b }
+        for b in core + tensors + data + statistics + embedding + plots + probes + learning + tables { table[b.name] = b }
         return table
     }()
 
     /// Methods and properties, by receiver type then name.
     public static let methods: [String: [String: Builtin]] = {
         var table: [String: [String: Builtin]] = [:]
-        for b in listMethods + stringMethods + dictMethods + tensorMethods + datasetMethods + figureMethods + embeddingMethods {
+        for b in listMethods + stringMethods + dictMethods + tensorMethods + datasetMethods + figureMethods + embeddingMethods + classifierMethods + modelMethods + tableMethods {
             table[b.receiverType!, default: [:]][b.name] = b
         }
         return table
