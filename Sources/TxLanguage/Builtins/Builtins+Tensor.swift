@@ -47,7 +47,6 @@ extension Builtins {
         unary("sqrt", .sqrt, "Square root of each element."),
         unary("tanh", .tanh, "Hyperbolic tangent of each element."),
         unary("sigmoid", .sigmoid, "1 / (1 + e^-x) of each element."),
-        unary("relu", .relu, "max(x, 0) of each element."),
         unary("floor", .floor, "Rounds each element down."),
         unary("ceil", .ceil, "Rounds each element up."),
         Builtin("clip(t, lo, hi)", "Limits each element to [lo, hi].", example: "clip(tensor([-1, 0.5, 2]), 0, 1)") { a in
