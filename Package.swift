@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "TxAnalysis", dependencies: ["TxTensor", "COpenBLAS"]),
         .target(name: "TxLearn", dependencies: ["TxTensor", "COpenBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "TxPlot", dependencies: ["CCairo", "CPNGWrite", "TxTensor"]),
+        .target(name: "TxPlot", dependencies: ["CCairo", "CPNGWrite", "TxTensor", "TxAnalysis"]),
         .target(name: "TxEmbed", dependencies: ["TxTensor"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "TxLanguage",

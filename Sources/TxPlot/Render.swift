@@ -1,4 +1,5 @@
 import CCairo
+import TxAnalysis
 import Glibc
 
 /// One axis: its limits and labelled ticks.
@@ -351,7 +352,7 @@ extension Figure {
             x.ticks = Ticks.logitTicks(x.lo, x.hi)
             y.ticks = Ticks.logitTicks(y.lo, y.hi)
         }
-        let stats = Correlation(tx, ty)
+        let stats = CorrelationSummary(tx, ty)
         drawAxes(c, r, x: x, y: y) { plot, px, py in
             if s.fit, let (a, b) = stats.fit {
                 cairo_set_dash(c.cr, [6, 4], 2, 0)
@@ -422,84 +423,23 @@ func pString(_ p: Double) -> String {
     return "\(Ticks.fixed(m, 1))e−\(abs(e2))"
 }
 
-/// Pearson r with its two-sided p, Spearman ρ, and the least-squares line.
-struct Correlation {
+/// Pearson r with its two-sided p, Spearman ρ (from TxAnalysis, the same
+/// numbers `pearson`/`spearman` give), and the least-squares line.
+struct CorrelationSummary {
     var r: Double?, p: Double?, rho: Double?
     var fit: (Double, Double)?
 
     init(_ x: [Double], _ y: [Double]) {
         let n = x.count
         guard n >= 2 else { return }
-        r = Correlation.pearson(x, y)
         let mx = x.reduce(0, +) / Double(n), my = y.reduce(0, +) / Double(n)
         var sxy = 0.0, sxx = 0.0
         for i in 0..<n { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx) }
         if sxx > 0 { fit = (my - sxy / sxx * mx, sxy / sxx) }
-        if n >= 3, let r {
-            rho = Correlation.pearson(Correlation.ranks(x), Correlation.ranks(y))
-            let df = Double(n - 2)
-            if abs(r) >= 1 { p = 0 } else {
-                let t2 = r * r * df / (1 - r * r)
-                p = incompleteBeta(df / 2, 0.5, df / (df + t2))
-            }
+        if let pearson = try? Correlation.pearson(x, y), pearson.r.isFinite {
+            r = pearson.r
+            if n >= 3 { p = pearson.p }
         }
+        if n >= 3, let spearman = try? Correlation.spearman(x, y), spearman.r.isFinite { rho = spearman.r }
     }
-
-    static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
-        let n = Double(x.count)
-        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for i in x.indices {
-            let a = x[i] - mx, b = y[i] - my
-            sxy += a * b; sxx += a * a; syy += b * b
-        }
-        guard sxx > 0, syy > 0 else { return nil }
-        return max(-1, min(1, sxy / (sxx * syy).squareRoot()))
-    }
-
-    /// Ranks 1…n, ties sharing their mean rank.
-    static func ranks(_ v: [Double]) -> [Double] {
-        let order = v.indices.sorted { v[$0] < v[$1] }
-        var out = [Double](repeating: 0, count: v.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && v[order[j + 1]] == v[order[i]] { j += 1 }
-            let rank = Double(i + j) / 2 + 1
-            for k in i...j { out[order[k]] = rank }
-            i = j + 1
-        }
-        return out
-    }
-}
-
-/// The regularised incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes).
-func incompleteBeta(_ a: Double, _ b: Double, _ x: Double) -> Double {
-    if x <= 0 { return 0 }
-    if x >= 1 { return 1 }
-    let front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log(1 - x))
-    func cf(_ a: Double, _ b: Double, _ x: Double) -> Double {
-        let tiny = 1e-300
-        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
-        if abs(d) < tiny { d = tiny }
-        d = 1 / d
-        var h = d
-        for m in 1...300 {
-            let m = Double(m), m2 = 2 * m
-            var aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2))
-            d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-            c = 1 + aa / c; if abs(c) < tiny { c = tiny }
-            d = 1 / d; h *= d * c
-            aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))
-            d = 1 + aa * d; if abs(d) < tiny { d = tiny }
-            c = 1 + aa / c; if abs(c) < tiny { c = tiny }
-            d = 1 / d
-            let del = d * c
-            h *= del
-            if abs(del - 1) < 1e-15 { break }
-        }
-        return h
-    }
-    if x < (a + 1) / (a + b + 2) { return front * cf(a, b, x) / a }
-    return 1 - front * cf(b, a, 1 - x) / b
 }

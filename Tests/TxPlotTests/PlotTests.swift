@@ -209,7 +209,7 @@ func close(_ a: (Int, Int, Int), _ b: (Int, Int, Int), _ tol: Int = 3) -> Bool {
     }
 
     @Test func correlationStatistics() {
-        let c = Correlation([1, 2, 3, 4, 5], [2, 4, 5, 4, 5])
+        let c = CorrelationSummary([1, 2, 3, 4, 5], [2, 4, 5, 4, 5])
         #expect(abs(c.r! - 0.7745966692414834) < 1e-12)
         #expect(abs(c.p! - 0.1240270) < 1e-6)  // scipy.stats.pearsonr
         #expect(abs(c.rho! - 0.7378647873726218) < 1e-12)
