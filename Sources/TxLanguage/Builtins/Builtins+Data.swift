@@ -151,12 +151,8 @@ final class DatasetObject: NativeObject, SizedObject, IndexableObject, IterableO
             guard let i = exactInt(x) else { throw TxError.runtime("a dataset index must be a whole number, got \(formatNumber(x))") }
             return pair(try dataset.example(i))
         case .list, .range, .tensor:
-            let n = dataset.count
-            let indices = try numbers(index, "dataset indexing").map { x -> Int in
-                guard let i = exactInt(x), i >= -n, i < n else {
-                    throw TxError.runtime("index \(formatNumber(x)) is out of range for a dataset of \(n) examples")
-                }
-                return i < 0 ? i + n : i
+            let indices = try numbers(index, "dataset indexing").map {
+                try resolveIndex(.number($0), count: dataset.count, what: "dataset")
             }
             return .object(DatasetObject(dataset.select(indices)))
         default:

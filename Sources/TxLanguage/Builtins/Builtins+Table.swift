@@ -67,11 +67,7 @@ final class TableObject: NativeObject, SizedObject, IndexableObject, IterableObj
         switch index {
         case .string(let name): return try columnValue(table, name)
         case .number(let x):
-            let n = table.rowCount
-            guard let i = exactInt(x), i >= -n, i < n else {
-                throw TxError.runtime("row \(formatNumber(x)) is out of range for a table of \(n) row\(n == 1 ? "" : "s")")
-            }
-            return rowValue(table, i < 0 ? i + n : i)
+            return rowValue(table, try resolveIndex(.number(x), count: table.rowCount, what: "table"))
         default:
             throw TxError.runtime("a table is indexed by a column name or a row number, got \(index.typeName)")
         }
