@@ -52,3 +52,11 @@ pid_t tx_spawn_on_pty(const char *path, char *const argv[], char *const envp[],
     *master_fd = master;
     return pid;
 }
+
+#include <malloc.h>
+
+void tx_configure_malloc(void) {
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);   // serve big blocks from the heap, not fresh mmaps
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);   // keep up to 1 GiB of freed heap for reuse
+    mallopt(M_ARENA_MAX, 1);              // one heap: other arenas are 64 MiB heaps that big blocks outgrow
+}

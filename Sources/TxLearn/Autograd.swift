@@ -157,8 +157,11 @@ public enum Op {
         let inner = x.value.count / max(1, n * c)
         var out = x.value
         out.withUnsafeMutableBufferPointer { o in b.value.withUnsafeBufferPointer { pb in
-            var i = 0
-            for _ in 0..<n { for ch in 0..<c { let v = pb[ch]; for _ in 0..<inner { o[i] += v; i += 1 } } }
+            let op = o.baseAddress!
+            for r in 0..<(n * c) {
+                let v = pb[r % c], row = op + r * inner
+                for j in 0..<inner { row[j] += v }
+            }
         } }
         let node = Node(shape: x.shape, value: out, parents: [x, b])
         node.backwardFn = { y in
@@ -171,8 +174,13 @@ public enum Op {
             if b.needsGrad {
                 b.ensureGrad()
                 b.grad.withUnsafeMutableBufferPointer { db in y.grad.withUnsafeBufferPointer { dy in
-                    var i = 0
-                    for _ in 0..<n { for ch in 0..<c { var s: Float = 0; for _ in 0..<inner { s += dy[i]; i += 1 }; db[ch] += s } }
+                    let dp = dy.baseAddress!
+                    for r in 0..<(n * c) {
+                        var s: Float = 0
+                        let row = dp + r * inner
+                        for j in 0..<inner { s += row[j] }
+                        db[r % c] += s
+                    }
                 } }
             }
         }
@@ -180,12 +188,15 @@ public enum Op {
     }
 
     public static func relu(_ x: Node) -> Node {
-        let out = x.value.map { $0 > 0 ? $0 : 0 }
+        let out = [Float](unsafeUninitializedCapacity: x.value.count) { o, done in
+            x.value.withUnsafeBufferPointer { xv in for i in 0..<xv.count { o[i] = max(xv[i], 0) } }
+            done = x.value.count
+        }
         let node = Node(shape: x.shape, value: out, parents: [x])
         node.backwardFn = { y in
             x.ensureGrad()
-            x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in x.value.withUnsafeBufferPointer { xv in
-                for i in 0..<dx.count where xv[i] > 0 { dx[i] += dy[i] }
+            x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in y.value.withUnsafeBufferPointer { yv in
+                for i in 0..<dx.count { dx[i] += yv[i] > 0 ? dy[i] : 0 }
             } } }
         }
         return node

@@ -8,71 +8,41 @@ extension Op {
     }
 
     /// 2-D convolution (cross-correlation, as PyTorch) of x [N, C, H, W] with
-    /// w [O, C, k, k] by im2col + sgemm per example; no bias (add it with `addBias`).
+    /// w [O, C, k, k]; no bias (add it with `addBias`). The whole batch is
+    /// unfolded (im2col) into one [C·k·k, N·Ho·Wo] matrix so that the forward
+    /// pass and both gradients are one large sgemm each, which BLAS runs on
+    /// every core; unfolding and folding back are split over examples.
+    /// - Complexity: O(N·O·C·k²·Ho·Wo) time, O(N·C·k²·Ho·Wo) extra memory.
     public static func conv2d(_ x: Node, _ w: Node, stride: Int = 1, padding: Int = 0) -> Node {
         precondition(x.shape.count == 4 && w.shape.count == 4 && w.shape[1] == x.shape[1] && w.shape[2] == w.shape[3],
                      "conv2d shapes: x \(x.shape), w \(w.shape)")
-        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (o, k) = (w.shape[0], w.shape[2])
-        let ho = windowOut(h, k, stride, padding), wo = windowOut(wd, k, stride, padding)
-        precondition(ho > 0 && wo > 0, "conv2d: a \(k)×\(k) kernel doesn't fit a \(h)×\(wd) input")
-        let ckk = c * k * k, hw = ho * wo
-        var cols = [Float](repeating: 0, count: n * ckk * hw)
-        var out = [Float](repeating: 0, count: n * o * hw)
-        x.value.withUnsafeBufferPointer { xv in cols.withUnsafeMutableBufferPointer { col in
-            for i in 0..<n {
-                let xb = i * c * h * wd, cb = i * ckk * hw
-                for ch in 0..<c { for ky in 0..<k { for kx in 0..<k {
-                    let row = cb + ((ch * k + ky) * k + kx) * hw
-                    for oy in 0..<ho {
-                        let iy = oy * stride - padding + ky
-                        guard iy >= 0 && iy < h else { continue }
-                        for ox in 0..<wo {
-                            let ix = ox * stride - padding + kx
-                            if ix >= 0 && ix < wd { col[row + oy * wo + ox] = xv[xb + (ch * h + iy) * wd + ix] }
-                        }
-                    }
-                } } }
-            }
-        } }
-        w.value.withUnsafeBufferPointer { wv in cols.withUnsafeBufferPointer { col in out.withUnsafeMutableBufferPointer { ov in
-            for i in 0..<n {
-                gemm(wv.baseAddress!, col.baseAddress! + i * ckk * hw, ov.baseAddress! + i * o * hw, m: o, n: hw, k: ckk)
-            }
+        let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3], o: w.shape[0], k: w.shape[2],
+                             stride: stride, padding: padding)
+        precondition(g.ho > 0 && g.wo > 0, "conv2d: a \(g.k)×\(g.k) kernel doesn't fit a \(g.h)×\(g.w) input")
+        let cols = g.unfold(x.value)
+        // Y' [O, N·HW] = W [O, CKK] · cols [CKK, N·HW], then reordered to [N, O, HW].
+        var wide = [Float](unsafeUninitializedCapacity: g.o * g.columns) { _, done in done = g.o * g.columns }   // sgemm overwrites
+        w.value.withUnsafeBufferPointer { wv in cols.withUnsafeBufferPointer { col in wide.withUnsafeMutableBufferPointer { y in
+            gemm(wv.baseAddress!, col.baseAddress!, y.baseAddress!, m: g.o, n: g.columns, k: g.ckk)
         } } }
-        let node = Node(shape: [n, o, ho, wo], value: out, parents: [x, w])
+        let out = g.channelsToBatch(wide)
+        let node = Node(shape: [g.n, g.o, g.ho, g.wo], value: out, parents: [x, w])
         node.backwardFn = { y in
-            y.grad.withUnsafeBufferPointer { dy in
-                if w.needsGrad {
-                    w.ensureGrad()
-                    cols.withUnsafeBufferPointer { col in w.grad.withUnsafeMutableBufferPointer { dw in
-                        for i in 0..<n {   // dW [O, CKK] += dY_i [O, HW] · col_iᵀ
-                            gemm(dy.baseAddress! + i * o * hw, col.baseAddress! + i * ckk * hw, dw.baseAddress!,
-                                 m: o, n: ckk, k: hw, transB: true, accumulate: true)
-                        }
-                    } }
-                }
-                guard x.needsGrad else { return }
-                x.ensureGrad()
-                var dcol = [Float](repeating: 0, count: ckk * hw)
-                w.value.withUnsafeBufferPointer { wv in x.grad.withUnsafeMutableBufferPointer { dx in dcol.withUnsafeMutableBufferPointer { dc in
-                    for i in 0..<n {   // dcol [CKK, HW] = Wᵀ · dY_i, then col2im
-                        gemm(wv.baseAddress!, dy.baseAddress! + i * o * hw, dc.baseAddress!, m: ckk, n: hw, k: o, transA: true)
-                        let xb = i * c * h * wd
-                        for ch in 0..<c { for ky in 0..<k { for kx in 0..<k {
-                            let row = ((ch * k + ky) * k + kx) * hw
-                            for oy in 0..<ho {
-                                let iy = oy * stride - padding + ky
-                                guard iy >= 0 && iy < h else { continue }
-                                for ox in 0..<wo {
-                                    let ix = ox * stride - padding + kx
-                                    if ix >= 0 && ix < wd { dx[xb + (ch * h + iy) * wd + ix] += dc[row + oy * wo + ox] }
-                                }
-                            }
-                        } } }
-                    }
+            let dyWide = g.batchToChannels(y.grad)   // [O, N·HW]
+            if w.needsGrad {   // dW [O, CKK] += dY' [O, N·HW] · colsᵀ
+                w.ensureGrad()
+                dyWide.withUnsafeBufferPointer { dy in cols.withUnsafeBufferPointer { col in w.grad.withUnsafeMutableBufferPointer { dw in
+                    gemm(dy.baseAddress!, col.baseAddress!, dw.baseAddress!, m: g.o, n: g.ckk, k: g.columns,
+                         transB: true, accumulate: true)
                 } } }
             }
+            guard x.needsGrad else { return }
+            x.ensureGrad()
+            var dcols = [Float](unsafeUninitializedCapacity: g.ckk * g.columns) { _, done in done = g.ckk * g.columns }   // Wᵀ · dY' (sgemm overwrites), then folded back
+            w.value.withUnsafeBufferPointer { wv in dyWide.withUnsafeBufferPointer { dy in dcols.withUnsafeMutableBufferPointer { dc in
+                gemm(wv.baseAddress!, dy.baseAddress!, dc.baseAddress!, m: g.ckk, n: g.columns, k: g.o, transA: true)
+            } } }
+            g.fold(dcols, into: &x.grad)
         }
         return node
     }
@@ -84,25 +54,30 @@ extension Op {
         let ho = windowOut(h, k, stride, 0), wo = windowOut(wd, k, stride, 0)
         precondition(ho > 0 && wo > 0, "maxpool: a \(k)×\(k) window doesn't fit a \(h)×\(wd) input")
         var out = [Float](repeating: 0, count: n * c * ho * wo)
-        var argmax = [Int](repeating: 0, count: out.count)
-        x.value.withUnsafeBufferPointer { xv in
+        var argmax = [Int32](repeating: 0, count: out.count)
+        x.value.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in argmax.withUnsafeMutableBufferPointer { ab in
+            let xv = xb.baseAddress!, o = ob.baseAddress!, am = ab.baseAddress!
             var q = 0
             for plane in 0..<(n * c) {
                 let base = plane * h * wd
                 for oy in 0..<ho { for ox in 0..<wo {
                     var best = base + oy * stride * wd + ox * stride
-                    for ky in 0..<k { for kx in 0..<k {
-                        let idx = base + (oy * stride + ky) * wd + ox * stride + kx
-                        if xv[idx] > xv[best] { best = idx }
-                    } }
-                    out[q] = xv[best]; argmax[q] = best; q += 1
+                    var top = xv[best]
+                    for ky in 0..<k {
+                        let row = base + (oy * stride + ky) * wd + ox * stride
+                        for kx in 0..<k where xv[row + kx] > top { best = row + kx; top = xv[best] }
+                    }
+                    o[q] = top; am[q] = Int32(truncatingIfNeeded: best - base); q += 1
                 } }
             }
-        }
+        } } }
         let node = Node(shape: [n, c, ho, wo], value: out, parents: [x])
         node.backwardFn = { y in
             x.ensureGrad()
-            for q in 0..<argmax.count { x.grad[argmax[q]] += y.grad[q] }
+            let per = ho * wo, planeSize = h * wd
+            x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in argmax.withUnsafeBufferPointer { am in
+                for q in 0..<am.count { dx[(q / per) * planeSize + Int(am[q])] += dy[q] }
+            } } }
         }
         return node
     }

@@ -6,6 +6,8 @@ import TxTensor
 public final class ForwardContext {
     public var training: Bool
     public var rng: RandomSource
+    /// Logits of auxiliary heads run during this forward pass (training only).
+    public var auxOutputs: [Node] = []
     public init(training: Bool, seed: UInt64 = 0) {
         self.training = training
         self.rng = RandomSource(seed: seed)
@@ -22,6 +24,9 @@ public class Layer {
     public var label: String { kind + "()" }
     /// Parameters and buffers, in PyTorch order with PyTorch-style names.
     public var parameters: [Parameter] { [] }
+    /// Parameters with PyTorch-style dotted names relative to this layer
+    /// (`weight`, `0.weight`, `block.1.running_mean`).
+    public var namedParameters: [(String, Parameter)] { parameters.map { ($0.name, $0) } }
     public func forward(_ x: Node, _ ctx: ForwardContext) -> Node { x }
     public func outputShape(_ input: [Int]) throws -> [Int] { input }
     /// A deep copy (parameters copied, not shared).
@@ -152,11 +157,8 @@ public final class Sequential: Layer {
     public override var label: String { "sequential(\(layers.count) layers)" }
     public override var parameters: [Parameter] { layers.flatMap { $0.parameters } }
     /// Parameters with PyTorch-style dotted names (`0.weight`, `2.running_mean`).
-    public var namedParameters: [(String, Parameter)] {
-        layers.enumerated().flatMap { i, l -> [(String, Parameter)] in
-            if let s = l as? Sequential { return s.namedParameters.map { ("\(i).\($0.0)", $0.1) } }
-            return l.parameters.map { ("\(i).\($0.name)", $0) }
-        }
+    public override var namedParameters: [(String, Parameter)] {
+        layers.enumerated().flatMap { i, l in l.namedParameters.map { ("\(i).\($0.0)", $0.1) } }
     }
     public override func forward(_ x: Node, _ ctx: ForwardContext) -> Node {
         layers.reduce(x) { $1.forward($0, ctx) }
@@ -170,7 +172,6 @@ public final class Sequential: Layer {
     }
     public override func copy() -> Layer { Sequential(layers.map { $0.copy() }) }
     public override func reset(_ rng: inout RandomSource) { for l in layers { l.reset(&rng) } }
-    func replaceLast(_ layer: Layer) { layers[layers.count - 1] = layer }
 }
 
 public struct LearnError: Error, CustomStringConvertible, Equatable {

@@ -44,12 +44,15 @@ public final class Model {
 
     /// A copy whose final linear layer is replaced by a fresh one with
     /// `classes` outputs (seeded); every other layer is copied exactly.
+    /// Auxiliary heads are dropped: they belong to pre-training and predict
+    /// the old classes.
     public func withHead(_ classes: Int, seed: UInt64 = 0) throws -> Model {
         guard let last = net.layers.last as? Linear else {
             throw LearnError("with_head(): the model's last layer must be linear, got \(net.layers.last?.kind ?? "nothing")")
         }
-        let m = clone()
-        m.net.replaceLast(Linear(last.inFeatures, classes, seed: seed))
+        let kept = net.layers.dropLast().filter { !($0 is AuxHead) }.map { $0.copy() }
+        let m = Model(kept + [Linear(last.inFeatures, classes, seed: seed)], inputShape: inputShape)
+        m.training = training
         return m
     }
 

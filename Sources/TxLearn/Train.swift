@@ -28,8 +28,41 @@ public struct FitOptions: Sendable {
     public var weightDecay = 0.0
     public var labelSmoothing = 0.0
     public var schedule = Schedule.cosine
+    /// Weight of the auxiliary heads' cross-entropy in the training loss.
+    public var auxWeight = 0.4
+    public var augment = Augment.none
     public var seed: UInt64 = 0
     public init() {}
+}
+
+/// Training-time augmentation of image examples [C, H, W], drawn per
+/// example from the fit's seed: `crop` shifts the image by up to
+/// max(1, ⌊H/8⌋) pixels each way with zero fill (a padded random crop, 4
+/// pixels on 32×32 as for CIFAR), `flip` mirrors it left–right with
+/// probability ½, `both` does both.
+public enum Augment: String, Sendable, CaseIterable {
+    case none, crop, flip, both
+
+    /// Augments `count` examples of shape [c, h, w] stored back to back in `xb`.
+    func apply(_ xb: inout [Float], count: Int, c: Int, h: Int, w: Int, rng: inout RandomSource) {
+        guard self != .none else { return }
+        let pad = max(1, h / 8), plane = h * w, size = c * plane
+        var tmp = [Float](repeating: 0, count: size)
+        for e in 0..<count {
+            let dy = self == .flip ? 0 : rng.nextInt(below: 2 * pad + 1) - pad
+            let dx = self == .flip ? 0 : rng.nextInt(below: 2 * pad + 1) - pad
+            let mirror = self == .crop ? false : rng.nextDouble() < 0.5
+            if dy == 0 && dx == 0 && !mirror { continue }
+            xb.withUnsafeMutableBufferPointer { x in
+                let base = e * size
+                for ch in 0..<c { for y in 0..<h { for xx in 0..<w {
+                    let sy = y + dy, sxu = (mirror ? w - 1 - xx : xx) + dx
+                    tmp[ch * plane + y * w + xx] = sy >= 0 && sy < h && sxu >= 0 && sxu < w ? x[base + ch * plane + sy * w + sxu] : 0
+                } } }
+                for i in 0..<size { x[base + i] = tmp[i] }
+            }
+        }
+    }
 }
 
 public struct EpochRecord: Sendable, Equatable {
@@ -84,7 +117,9 @@ public func classLabels(_ y: Tensor) throws -> [Int] {
     }
 }
 
-/// Trains `model` with mini-batch SGD on softmax cross-entropy.
+/// Trains `model` with mini-batch SGD on softmax cross-entropy (plus
+/// `auxWeight` × the cross-entropy of any auxiliary heads; the recorded
+/// loss is the main head's).
 ///
 /// Each epoch visits the examples in an order drawn from `seed` (the same
 /// seed gives bit-identical weights and history). A trailing batch of one
@@ -109,8 +144,13 @@ public func fit(_ model: Model, x: Tensor, y: [Int], options o: FitOptions,
     if let val, val.x.shape.first != val.y.count { throw LearnError("fit(): validation examples and labels differ in number") }
     let rowSize = x.count / n
     let exampleShape = Array(x.shape.dropFirst())
+    if o.augment != .none && exampleShape.count != 3 {
+        throw LearnError("fit(): augment needs image examples [C, H, W], got examples of shape \(exampleShape)")
+    }
+    guard o.auxWeight >= 0 else { throw LearnError("fit(): aux_weight must be ≥ 0") }
     if model.inputShape == nil { model.inputShape = exampleShape }
     var rng = RandomSource(seed: o.seed)
+    var augmentRNG = RandomSource(seed: o.seed &+ 0x9E3779B97F4A7C15)
     let ctx = ForwardContext(training: true, seed: o.seed &+ 0x5DEECE66D)
     let params = model.net.parameters.filter { $0.trainable }
     let sgd = SGD(momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay)
@@ -142,11 +182,24 @@ public func fit(_ model: Model, x: Tensor, y: [Int], options o: FitOptions,
                     yb.append(y[r])
                 }
             }
+            if o.augment != .none {
+                o.augment.apply(&xb, count: m, c: exampleShape[0], h: exampleShape[1], w: exampleShape[2], rng: &augmentRNG)
+            }
             for p in params { p.zeroGrad() }
             let input = Node(shape: [m] + exampleShape, value: xb, needsGrad: false)
+            ctx.auxOutputs.removeAll()
             let logits = model.net.forward(input, ctx)
             let (loss, c) = Op.softmaxCrossEntropy(logits, labels: yb, smoothing: Float(o.labelSmoothing))
-            loss.backward()
+            var objective = loss
+            for aux in ctx.auxOutputs {
+                guard aux.shape.count == 2 && aux.shape[1] == classes else {
+                    throw LearnError("fit(): an auxiliary head gives outputs of shape \(Array(aux.shape.dropFirst())), but the model has \(classes) classes")
+                }
+                let (auxLoss, _) = Op.softmaxCrossEntropy(aux, labels: yb, smoothing: Float(o.labelSmoothing))
+                objective = Op.add(objective, auxLoss, scaleB: Float(o.auxWeight))
+            }
+            ctx.auxOutputs.removeAll()
+            objective.backward()
             let rate = o.schedule.rate(o.lr, step: step, totalSteps: totalSteps, epoch: epoch, epochs: o.epochs)
             sgd.step(params, lr: rate)
             step += 1

@@ -101,6 +101,7 @@ func writeError(_ text: String) {
 
 let status: Int32
 let words = Array(CommandLine.arguments.dropFirst())
+tx_configure_malloc()
 do {
     if words.first == "notebook" {
         let command = try NotebookCommand.parse(Array(words.dropFirst()))

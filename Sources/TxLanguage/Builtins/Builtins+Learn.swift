@@ -70,29 +70,29 @@ extension Builtins {
             m.initialize(seed: try learnSeed(a))
             return model(m)
         },
-        Builtin("mlp(sizes, dropout = 0, seed = 0)", "A multilayer perceptron: linear layers of the given sizes with relu (and dropout when > 0) between them.",
-                example: "mlp([64, 32, 10]).params   # 2410") { a in
-            let sizes = try numbers(a["sizes"], "mlp").map { x -> Int in
-                guard let n = exactInt(x), n >= 1 else { throw TxError.runtime("mlp(): sizes must be whole numbers ≥ 1, got \(formatNumber(x))") }
-                return n
-            }
-            guard sizes.count >= 2 else { throw TxError.runtime("mlp(): needs at least two sizes (inputs and outputs)") }
-            let p = try a.number("dropout")
-            guard p >= 0 && p < 1 else { throw TxError.runtime("mlp(): dropout must be in [0, 1), got \(formatNumber(p))") }
-            var layers: [Layer] = []
-            for i in 0..<(sizes.count - 1) {
-                layers.append(Linear(sizes[i], sizes[i + 1]))
-                if i < sizes.count - 2 {
-                    layers.append(ReLU())
-                    if p > 0 { layers.append(Dropout(p)) }
-                }
-            }
-            let m = Model(layers)
-            m.initialize(seed: try learnSeed(a))
-            return model(m)
+        Builtin("avgpool(k)", "Average pooling over k×k windows with stride k.", example: "avgpool(2)") { a in
+            let k = try a.int("k")
+            guard k >= 1 else { throw TxError.runtime("avgpool(): k must be ≥ 1, got \(k)") }
+            return model(Model(layer: AvgPool2d(k)))
         },
-        Builtin("fit(model, train, epochs = 10, lr = 0.1, batch = 64, momentum = 0.9, nesterov = true, weight_decay = 0, label_smoothing = 0, schedule = \"cosine\", val = nil, seed = 0, quiet = false)",
-                "Trains model in place by SGD on softmax cross-entropy; returns the history, one dict per epoch {epoch, loss, train_acc, val_acc, seconds}. schedule: \"cosine\" (per step), \"step\" (÷10 at 50% and 75% of the epochs) or \"constant\". Ctrl-C stops and keeps the weights reached.",
+        Builtin("residual(block)", "x + block(x): a residual connection around a layer or model that keeps the shape (as in ResNets); its weights are named block.….",
+                example: "residual(sequential([linear(4, 4), relu(), linear(4, 4)])).params   # 40") { a in
+            model(Model([Residual(try layerArgument(a, "block", "residual"))]))
+        },
+        Builtin("aux_head(head)", "An auxiliary classifier branching off the main path (as Inception's): in training fit adds aux_weight × its cross-entropy to the loss; in evaluation it is skipped. The main path passes through unchanged.",
+                example: "aux_head(sequential([global_avgpool(), linear(16, 10)])).params   # 170") { a in
+            model(Model([AuxHead(try layerArgument(a, "head", "aux_head"))]))
+        },
+        zooModel("mlp(sizes, dropout = 0, seed = 0)", "A multilayer perceptron (stdlib/zoo.tx): linear layers of the given sizes with relu (and dropout when > 0) between them.",
+                 example: "mlp([64, 32, 10]).params   # 2410"),
+        zooModel("cnn(width = 32, depth = 3, classes = 10, bn_scale = true, dropout = 0, aux_head = false, channels = 3, size = 32, seed = 0)",
+                 "A small VGG-style CNN (stdlib/zoo.tx) for [channels, size, size] images: depth blocks of conv3×3–batchnorm–relu–maxpool doubling the width, global average pooling, dropout, linear. The paper's switches: bn_scale (batch-norm γ), dropout, aux_head (an auxiliary classifier on the middle block).",
+                 example: "cnn(width: 8, depth: 2, channels: 1, size: 8).params   # 1466"),
+        zooModel("resnet(width = 16, blocks = [2, 2, 2], classes = 10, bn_scale = true, dropout = 0, aux_head = false, channels = 3, seed = 0)",
+                 "A small ResNet (stdlib/zoo.tx): a conv–bn–relu stem, stages of residual blocks (blocks[s] each; stride-2 conv between stages doubles the width), global average pooling, dropout, linear; with the paper's switches bn_scale, dropout and aux_head.",
+                 example: "resnet(width: 4, blocks: [1, 1], channels: 1).params   # 1962"),
+        Builtin("fit(model, train, epochs = 10, lr = 0.1, batch = 64, momentum = 0.9, nesterov = true, weight_decay = 0, label_smoothing = 0, aux_weight = 0.4, schedule = \"cosine\", augment = false, val = nil, seed = 0, quiet = false)",
+                "Trains model in place by SGD on softmax cross-entropy (+ aux_weight × the auxiliary heads' loss); returns the history table (epoch, loss, train_acc, val_acc, seconds). schedule: \"cosine\" (per step), \"step\" (÷10 at 50% and 75% of the epochs) or \"constant\"; augment: true (random shifted crops and left–right flips), \"crop\" or \"flip\". Shows a progress bar on a terminal; Ctrl-C stops and keeps the weights reached.",
                 example: "fit(mlp([2, 8, 2]), dataset(randn(32, 2, seed: 0), randn(32, seed: 1) > 0), epochs: 1, quiet: true)[0].epoch   # 1") { a in
             let m = try modelArgument(a, "model", "fit")
             let train = try datasetArgument(a["train"], "fit", "train")
@@ -104,6 +104,8 @@ extension Builtins {
             o.nesterov = try a.bool("nesterov")
             o.weightDecay = try a.number("weight_decay")
             o.labelSmoothing = try a.number("label_smoothing")
+            o.auxWeight = try a.number("aux_weight")
+            o.augment = try augmentArgument(a)
             o.seed = try learnSeed(a)
             let s = try a.string("schedule")
             guard let schedule = Schedule(rawValue: s) else {
@@ -119,29 +121,18 @@ extension Builtins {
                 val = (v.x, try learn("fit") { try classLabels(v.y) })
             }
             let quiet = try a.bool("quiet")
-            let epochs = o.epochs
+            let bar = TrainingProgress(epochs: o.epochs, quiet: quiet)
             let history = try learn("fit") {
                 try fit(m, x: train.x, y: try classLabels(train.y), options: o, val: val,
-                        progress: { r in
-                            guard !quiet else { return }
-                            var line = "  epoch \(r.epoch)/\(epochs)  loss \(fixed(r.loss, 4))  train \(fixed(100 * r.trainAccuracy, 1))%"
-                            if let v = r.valAccuracy { line += "  val \(fixed(100 * v, 1))%" }
-                            line += "  \(fixed(r.seconds, 2))s"
-                            fputs(line + "\n", stderr)
-                        },
+                        progress: bar.epochEnded, batchProgress: bar.batchEnded,
                         shouldStop: { tx_interrupt_pending() != 0 })
             }
             if history.stopped {
                 tx_clear_interrupt()
+                bar.clear()
                 fputs("  training interrupted after \(history.epochs.count) epoch\(history.epochs.count == 1 ? "" : "s"); keeping the weights reached\n", stderr)
             }
-            return .list(ListObject(history.epochs.map { r in
-                let d: OrderedDictionary<String, Value> = [
-                    "epoch": .number(Double(r.epoch)), "loss": .number(r.loss), "train_acc": .number(r.trainAccuracy),
-                    "val_acc": r.valAccuracy.map { .number($0) } ?? .nil, "seconds": .number(r.seconds),
-                ]
-                return .dict(DictObject(d))
-            }))
+            return .object(TableObject(try historyTable(history)))
         },
         Builtin("evaluate(model, ds, mean_per_class = false)", "Top-1 accuracy of model on a dataset (evaluation mode); mean_per_class: the mean of the per-class accuracies.",
                 example: "evaluate(mlp([2, 2]), dataset(tensor([[1, 0], [0, 1]]), [0, 1])) <= 1   # true") { a in
@@ -222,6 +213,85 @@ final class ModelObject: NativeObject {
 }
 
 private func model(_ m: Model) -> Value { .object(ModelObject(m)) }
+
+/// A layer argument: a one-layer model is that layer, a longer one a sequential block (copied).
+private func layerArgument(_ a: Arguments, _ name: String, _ function: String) throws -> Layer {
+    guard case .object(let o as ModelObject) = a[name] else {
+        throw TxError.runtime("\(function)(): '\(name)' must be a layer or model, got \(a[name].typeName)")
+    }
+    let layers = o.model.layers.map { $0.copy() }
+    return layers.count == 1 ? layers[0] : Sequential(layers)
+}
+
+/// A zoo model: declared here (signature, help, example) and written in tx
+/// in stdlib/zoo.tx, whose function of the same name gets the bound arguments.
+private func zooModel(_ signature: String, _ summary: String, example: String) -> Builtin {
+    Builtin(signature, summary, example: example) { a in
+        let name = a.builtin.name
+        let zoo = try a.interp.importModule("zoo", isPath: false, from: SourceFile(name: "<zoo>", text: ""))
+        guard case .function(let f)? = zoo.value(of: name) else {
+            throw TxError.runtime("\(name)(): stdlib/zoo.tx does not define \(name)")
+        }
+        return try f.call(a.interp, a.builtin.parameters.map { a[$0.name] }, [])
+    }
+}
+
+private func augmentArgument(_ a: Arguments) throws -> Augment {
+    switch a["augment"] {
+    case .bool(let b): return b ? .both : .none
+    case .nil: return .none
+    case .string(let s):
+        if let x = Augment(rawValue: s), x != .both { return x }
+        throw TxError.runtime("fit(): augment must be true, false, \"crop\" or \"flip\", got \"\(s)\"")
+    case let v: throw TxError.runtime("fit(): augment must be true, false, \"crop\" or \"flip\", got \(v.typeName)")
+    }
+}
+
+/// The history as a table: epoch, loss, train_acc, val_acc (nan without val), seconds.
+private func historyTable(_ h: History) throws -> Table {
+    let e = h.epochs
+    return try Table(names: ["epoch", "loss", "train_acc", "val_acc", "seconds"], columns: [
+        .number(e.map { Double($0.epoch) }), .number(e.map(\.loss)), .number(e.map(\.trainAccuracy)),
+        .number(e.map { $0.valAccuracy ?? .nan }), .number(e.map(\.seconds)),
+    ])
+}
+
+/// fit's progress: on a terminal one line rewritten after each batch
+/// (epoch, batch, loss, accuracy, examples/s; at most 10 times a second),
+/// then one line per epoch; off a terminal only the epoch lines.
+private final class TrainingProgress {
+    let epochs: Int, quiet: Bool
+    let terminal = isatty(2) != 0
+    var epochStart = Date(), lastDraw = Date.distantPast, drawn = false, currentEpoch = 0
+
+    init(epochs: Int, quiet: Bool) { self.epochs = epochs; self.quiet = quiet }
+
+    func batchEnded(epoch: Int, done: Int, total: Int, loss: Double, acc: Double) {
+        guard !quiet, terminal else { return }
+        let now = Date()
+        if epoch != currentEpoch { currentEpoch = epoch; epochStart = now }
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
+        lastDraw = now
+        let rate = Double(done) / max(now.timeIntervalSince(epochStart), 1e-9)
+        let width = 20, filled = min(width, width * done / max(total, 1))
+        let barText = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        fputs("\r\u{1B}[K  epoch \(epoch)/\(epochs) \(barText) \(done)/\(total)  loss \(fixed(loss, 4))  acc \(fixed(100 * acc, 1))%  \(Int(rate.rounded())) ex/s", stderr)
+        drawn = true
+    }
+
+    func epochEnded(_ r: EpochRecord) {
+        guard !quiet else { return }
+        clear()
+        var line = "  epoch \(r.epoch)/\(epochs)  loss \(fixed(r.loss, 4))  train \(fixed(100 * r.trainAccuracy, 1))%"
+        if let v = r.valAccuracy { line += "  val \(fixed(100 * v, 1))%" }
+        line += "  \(fixed(r.seconds, 2))s"
+        fputs(line + "\n", stderr)
+    }
+
+    func clear() {
+        if drawn { fputs("\r\u{1B}[K", stderr); drawn = false }
+    }
+}
 
 private func modelReceiver(_ a: Arguments) throws -> Model {
     guard case .object(let o as ModelObject)? = a.receiver else { throw TxError.runtime("expected a model receiver") }

@@ -1,0 +1,55 @@
+import TxTensor
+
+extension Op {
+    /// Average pooling of x [N, C, H, W] over k×k windows with the given
+    /// stride (no padding); each input gets 1/k² of its windows' gradients.
+    public static func avgPool2d(_ x: Node, k: Int, stride: Int) -> Node {
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let ho = windowOut(h, k, stride, 0), wo = windowOut(wd, k, stride, 0)
+        precondition(ho > 0 && wo > 0, "avgpool: a \(k)×\(k) window doesn't fit a \(h)×\(wd) input")
+        let inv = 1 / Float(k * k)
+        var out = [Float](repeating: 0, count: n * c * ho * wo)
+        x.value.withUnsafeBufferPointer { xv in
+            var q = 0
+            for plane in 0..<(n * c) {
+                let base = plane * h * wd
+                for oy in 0..<ho { for ox in 0..<wo {
+                    var s: Float = 0
+                    for ky in 0..<k { for kx in 0..<k { s += xv[base + (oy * stride + ky) * wd + ox * stride + kx] } }
+                    out[q] = s * inv; q += 1
+                } }
+            }
+        }
+        let node = Node(shape: [n, c, ho, wo], value: out, parents: [x])
+        node.backwardFn = { y in
+            x.ensureGrad()
+            x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in
+                var q = 0
+                for plane in 0..<(n * c) {
+                    let base = plane * h * wd
+                    for oy in 0..<ho { for ox in 0..<wo {
+                        let g = dy[q] * inv; q += 1
+                        for ky in 0..<k { for kx in 0..<k { dx[base + (oy * stride + ky) * wd + ox * stride + kx] += g } }
+                    } }
+                }
+            } }
+        }
+        return node
+    }
+}
+
+/// Average pooling over k×k windows with stride k (as PyTorch's `AvgPool2d(k)`).
+public final class AvgPool2d: Layer {
+    public let kernel: Int, stride: Int
+    public init(_ kernel: Int, stride: Int? = nil) { self.kernel = kernel; self.stride = stride ?? kernel }
+    public override var kind: String { "avgpool" }
+    public override var label: String { "avgpool(\(kernel))" }
+    public override func forward(_ x: Node, _ ctx: ForwardContext) -> Node { Op.avgPool2d(x, k: kernel, stride: stride) }
+    public override func outputShape(_ input: [Int]) throws -> [Int] {
+        guard input.count == 3 else { throw LearnError("avgpool expects examples of shape [C, H, W], got \(input)") }
+        let ho = Op.windowOut(input[1], kernel, stride, 0), wo = Op.windowOut(input[2], kernel, stride, 0)
+        guard ho > 0 && wo > 0 else { throw LearnError("avgpool(\(kernel)) doesn't fit a \(input[1])×\(input[2]) input") }
+        return [input[0], ho, wo]
+    }
+    public override func copy() -> Layer { AvgPool2d(kernel, stride: stride) }
+}
