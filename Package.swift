@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "TxLanguageTests", dependencies: ["TxLanguage"]),
         .testTarget(name: "TxAnalysisTests", dependencies: ["TxAnalysis", "TxData"]),
         .testTarget(name: "TxEmbedTests", dependencies: ["TxEmbed", "TxData"]),
-        .testTarget(name: "TxLearnTests", dependencies: ["TxLearn", "TxData"]),
+        .testTarget(name: "TxLearnTests", dependencies: ["TxLearn", "TxData"], exclude: ["Fixtures"]),
         .testTarget(name: "TxREPLTests", dependencies: ["CSupport"]),
         .testTarget(name: "TxPlotTests", dependencies: ["TxPlot", "CPNGWrite"]),
     ],

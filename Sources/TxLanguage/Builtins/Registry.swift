@@ -7,7 +7,7 @@ public enum Builtins {
     /// Every free function, by name.
     public static let functions: [String: Builtin] = {
         var table: [String: Builtin] = [:]
-        for b in core + tensors + data + statistics + embedding + plots + probes + learning + tables { table[b.name] = b }
+        for b in core + tensors + data + statistics + embedding + plots + probes + learning + tables + weights { table[b.name] = b }
         return table
     }()
 
