@@ -206,32 +206,19 @@ extension Figure {
             }
         }
         drawAxes(c, r, x: x, y: y, side: side) { _, px, py in
-            let cr = c.cr
-            let radius = s.size, alpha = s.alpha
-            let n = s.x.count
-            let twoPi = 2 * Double.pi
             if let color = s.color, s.categorical {
-                let colors = (0..<classCount).map { Palette.categorical($0, count: classCount) }
-                var last = -1
-                for i in 0..<n {
-                    let k = Int(color[i])
-                    if k != last { c.color(colors[k], alpha); last = k }
-                    cairo_arc(cr, px(s.x[i]), py(s.y[i]), radius, 0, twoPi)
-                    cairo_fill(cr)
-                }
+                let palette = (0..<classCount).map { Palette.categorical($0, count: classCount) }
+                c.points(x: s.x, y: s.y, px: px, py: py, colors: color.map { Int($0) }, palette: palette,
+                         radius: s.size, alpha: s.alpha)
             } else if let color = s.color {
+                // viridis in 256 steps, as matplotlib's colour maps are
+                let palette = (0..<256).map { Palette.viridis(Double($0) / 255) }
                 let span = cmax - cmin
-                for i in 0..<n {
-                    c.color(Palette.viridis((color[i] - cmin) / span), alpha)
-                    cairo_arc(cr, px(s.x[i]), py(s.y[i]), radius, 0, twoPi)
-                    cairo_fill(cr)
-                }
+                let index = color.map { Int((min(max(($0 - cmin) / span, 0), 1) * 255).rounded()) }
+                c.points(x: s.x, y: s.y, px: px, py: py, colors: index, palette: palette, radius: s.size, alpha: s.alpha)
             } else {
-                c.color(Palette.tab10[0], alpha)
-                for i in 0..<n {
-                    cairo_arc(cr, px(s.x[i]), py(s.y[i]), radius, 0, twoPi)
-                    cairo_fill(cr)
-                }
+                c.points(x: s.x, y: s.y, px: px, py: py, colors: nil, palette: [Palette.tab10[0]],
+                         radius: s.size, alpha: s.alpha)
             }
         }
     }
