@@ -201,7 +201,7 @@ extension Figure {
                 }
             } else {
                 cmin = color.min()!; cmax = color.max()!
-                if cmax == cmin { cmax = cmin + 1 }
+                if Ticks.isFlat(cmin, cmax) { (cmin, cmax) = Ticks.limits(cmin, cmax) }
                 if s.legend { side = .colorbar(lo: cmin, hi: cmax, map: Palette.viridis) }
             }
         }
@@ -273,10 +273,10 @@ extension Figure {
 
     func drawHist(_ c: Canvas, _ r: Rect, _ values: [Double], _ bins: Int) {
         var lo = values.min()!, hi = values.max()!
-        if lo == hi { lo -= 0.5; hi += 0.5 }
+        if Ticks.isFlat(lo, hi) { (lo, hi) = Ticks.limits(lo, hi) }
         let width = (hi - lo) / Double(bins)
         var counts = [Double](repeating: 0, count: bins)
-        for v in values { counts[min(Int((v - lo) / width), bins - 1)] += 1 }
+        for v in values { counts[min(max(Int(min((v - lo) / width, 1e9)), 0), bins - 1)] += 1 }
         let x = Axis.numeric(lo, hi)
         let y = Figure.barAxis(counts)
         drawAxes(c, r, x: x, y: y) { _, px, py in
@@ -295,7 +295,7 @@ extension Figure {
     func drawHeatmap(_ c: Canvas, _ r: Rect, _ m: [[Double]], _ xl: [String]?, _ yl: [String]?, _ colorbar: Bool) {
         let rows = m.count, cols = m[0].count
         var vmax = m.flatMap { $0 }.map(abs).max() ?? 1
-        if vmax == 0 { vmax = 1 }
+        if !(vmax > 1e-290) { vmax = 1 }  // all (nearly) zero
         func thin(_ labels: [String], _ span: Double, value: (Int) -> Double) -> [(value: Double, label: String)] {
             let step = max(1, Int((Double(labels.count) * 14 / max(span, 1)).rounded(.up)))
             return labels.enumerated().filter { $0.offset % step == 0 }.map { (value($0.offset), $0.element) }

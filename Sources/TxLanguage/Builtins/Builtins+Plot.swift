@@ -35,14 +35,13 @@ extension Builtins {
         Builtin("line(x, ys = nil, labels = nil, title = \"\", xlabel = \"\", ylabel = \"\")",
                 "Line plot (training curves): ys is one series or a list of series (a 2-D tensor: one per row) against x; line(ys) plots against 0, 1, …; labels names the series in a legend.",
                 example: #"line([1, 2, 3], [[0.9, 0.5, 0.4], [1.0, 0.8, 0.7]], labels: ["train", "val"], xlabel: "epoch")"#) { a in
-            var x: [Double]? = try numbers(a["x"], "line")
-            var ys: [[Double]]
+            // line(ys) plots one series or several against 0, 1, …
+            let x: [Double]?, ys: [[Double]]
             if case .nil = a["ys"] {
                 ys = try series(a["x"]); x = nil
             } else {
-                ys = try series(a["ys"])
+                x = try numbers(a["x"], "line"); ys = try series(a["ys"])
             }
-            if ys.count > 1, case .nil = a["ys"] { x = nil }
             let labels = try a.optional("labels").map { try names($0) }
             let title = try a.string("title"), xlabel = try a.string("xlabel"), ylabel = try a.string("ylabel")
             return .object(FigureObject(a.interp, try plotting {
