@@ -10,6 +10,8 @@ struct MarkerSprites {
     let side: Int
     /// For offset (sx, sy): side² opacities 0…255 (coverage × alpha), row by row.
     let masks: [UInt8]
+    /// For each mask row: the first and one-past-last column that is not 0.
+    let spans: [UInt8]
 
     /// The largest radius (device pixels) drawn with sprites; bigger discs
     /// are few and drawn by Cairo (their sprites would be large).
@@ -18,7 +20,8 @@ struct MarkerSprites {
     /// Discs of `radius` device pixels drawn with `alpha`.
     init(radius: Double, alpha: Double) {
         let s = MarkerSprites.steps
-        reach = Int((radius + 1).rounded(.up))
+        // the disc's centre lies in the middle pixel, so ⌈radius⌉ pixels either side hold it
+        reach = max(1, Int(radius.rounded(.up)))
         side = 2 * reach + 1
         let side = side, reach = reach
         // Coverage by 16×16 samples per pixel: close to Cairo's own anti-aliasing.
@@ -56,7 +59,15 @@ struct MarkerSprites {
                 }
             }
         }
+        var spans = [UInt8](repeating: 0, count: s * s * side * 2)
+        for row in 0..<(s * s * side) {
+            let cells = masks[row * side..<(row + 1) * side]
+            if let first = cells.firstIndex(where: { $0 != 0 }), let last = cells.lastIndex(where: { $0 != 0 }) {
+                spans[2 * row] = UInt8(first - row * side); spans[2 * row + 1] = UInt8(last + 1 - row * side)
+            }
+        }
         self.masks = masks
+        self.spans = spans
     }
 }
 
@@ -72,9 +83,9 @@ extension MarkerSprites {
     /// bands drawn in parallel; each band draws every point in the same order,
     /// so the pixels are the same whatever the number of threads.
     func blend(_ pts: PlacedPoints, palette: [UInt32], into data: UnsafeMutablePointer<UInt8>, stride: Int,
-               clipX: Range<Int>, clipY: Range<Int>) {
+               clipX: Range<Int>, clipY: Range<Int>, bands: Int? = nil) {
         guard !clipX.isEmpty, !clipY.isEmpty, !pts.px.isEmpty else { return }
-        let bands = min(Parallel.threads, max(1, clipY.count / 32))
+        let bands = max(1, min(bands ?? Parallel.threads, clipY.count))
         let rowsPerBand = (clipY.count + bands - 1) / bands
         let base = UnsafeMutableRawPointer(data)
         Parallel.run(bands) { band in
@@ -90,6 +101,7 @@ extension MarkerSprites {
         let reach = reach, side = side
         let lo = rows.lowerBound, hi = rows.upperBound, xlo = clipX.lowerBound, xhi = clipX.upperBound
         masks.withUnsafeBufferPointer { m in
+          spans.withUnsafeBufferPointer { sp in
             palette.withUnsafeBufferPointer { pal in
                 pts.px.withUnsafeBufferPointer { pxs in
                     pts.py.withUnsafeBufferPointer { pys in
@@ -103,13 +115,17 @@ extension MarkerSprites {
                                     let left = max(cx - reach, xlo), right = min(cx + reach + 1, xhi)
                                     if left >= right { continue }
                                     let src = pal[Int(cols[k])]
-                                    let mask = Int(subs[k]) * side * side
+                                    let sprite = Int(subs[k]) * side
                                     for y in top..<bottom {
+                                        let r = sprite + y - cy + reach  // the sprite row's index
+                                        let x0 = max(left, cx - reach + Int(sp[2 * r]))
+                                        let x1 = min(right, cx - reach + Int(sp[2 * r + 1]))
+                                        if x0 >= x1 { continue }
                                         let row = (base + y * stride).assumingMemoryBound(to: UInt32.self)
-                                        let mrow = mask + (y - cy + reach) * side - (cx - reach)
-                                        for x in left..<right {
+                                        let mrow = r * side - (cx - reach)
+                                        for x in x0..<x1 {
                                             let a = UInt32(m[mrow + x])
-                                            if a != 0 { row[x] = over(row[x], src, a) }
+                                            if a == 255 { row[x] = src } else if a != 0 { row[x] = over(row[x], src, a) }
                                         }
                                     }
                                 }
@@ -118,6 +134,7 @@ extension MarkerSprites {
                     }
                 }
             }
+          }
         }
     }
 }
