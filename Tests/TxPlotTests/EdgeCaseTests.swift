@@ -16,12 +16,13 @@ import Testing
     }
 
     @Test func tinyAndFlatRangesDraw() throws {
+        let tiny = Double.leastNonzeroMagnitude * 2000  // about 1e-320, a denormal
         let figs: [Figure] = [
-            try Figure.scatter(x: [0, 1e-320], y: [1, 2]),
+            try Figure.scatter(x: [0, tiny], y: [1, 2]),
             try Figure.scatter(x: [1e300, 1e300], y: [-1e300, 1e300], color: [5e299, 5e299 * (1 + 1e-15)]),
-            try Figure.hist(values: [0, 5e-324]),
+            try Figure.hist(values: [0, .leastNonzeroMagnitude]),
             try Figure.hist(values: [3, 3, 3]),
-            try Figure.heatmap(matrix: [[1e-320, -1e-320]]),
+            try Figure.heatmap(matrix: [[tiny, -tiny]]),
             try Figure.line(x: [1, 1], ys: [[2, 2]]),
             try Figure.bar(names: ["a", "b"], values: [1e300, -1e300]),
         ]
