@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "TxEmbedTests", dependencies: ["TxEmbed", "TxData"]),
         .testTarget(name: "TxLearnTests", dependencies: ["TxLearn", "TxData"], exclude: ["Fixtures"]),
         .testTarget(name: "TxREPLTests", dependencies: ["CSupport"]),
-        .testTarget(name: "TxPlotTests", dependencies: ["TxPlot", "CPNGWrite"]),
+        .testTarget(name: "TxPlotTests", dependencies: ["TxPlot", "CPNGWrite"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -70,6 +70,7 @@ public final class Figure {
         try sameLength(x, y, f, "x", "y")
         try finite(x, f, "x"); try finite(y, f, "y")
         try positive(size, f, "size")
+        guard size <= 200 else { throw PlotError("\(f): size (the marker radius in pixels) must be at most 200, got \(Ticks.shortNumber(size))") }
         guard alpha > 0, alpha <= 1 else { throw PlotError("\(f): alpha must be in (0, 1], got \(Ticks.shortNumber(alpha))") }
         var categorical = false
         if let c = color {
@@ -83,7 +84,7 @@ public final class Figure {
                 }
                 categorical = true
             } else {
-                categorical = whole && Set(c).count <= 20
+                categorical = whole && distinctCount(c, upTo: 21) <= 20
             }
         } else if classes != nil {
             throw PlotError("\(f): class names need color (the per-point labels)")
@@ -204,10 +205,25 @@ public final class Figure {
     static func sameLength(_ a: [Double], _ b: [Double], _ f: String, _ an: String, _ bn: String) throws {
         if a.count != b.count { throw PlotError("\(f): \(an) has \(a.count) values but \(bn) has \(b.count)") }
     }
+    /// Largest magnitude plotted: axis padding and spans stay finite.
+    static let largest = 1e300
+
     static func finite(_ v: [Double], _ f: String, _ name: String) throws {
         if let i = v.firstIndex(where: { !$0.isFinite }) {
             throw PlotError("\(f): \(name) has \(v[i].isNaN ? "NaN" : "an infinite value") at index \(i)")
         }
+        if let i = v.firstIndex(where: { abs($0) > largest }) {
+            throw PlotError("\(f): \(name) has \(Ticks.shortNumber(v[i])) at index \(i); values beyond ±1e300 can't be plotted")
+        }
+    }
+    /// How many different values v holds, counting no further than `limit`.
+    static func distinctCount(_ v: [Double], upTo limit: Int) -> Int {
+        var seen: [Double] = []
+        for x in v where !seen.contains(x) {
+            seen.append(x)
+            if seen.count >= limit { break }
+        }
+        return seen.count
     }
     static func positive(_ x: Double, _ f: String, _ name: String) throws {
         guard x > 0, x.isFinite else { throw PlotError("\(f): \(name) must be > 0, got \(Ticks.shortNumber(x))") }

@@ -201,37 +201,24 @@ extension Figure {
                 }
             } else {
                 cmin = color.min()!; cmax = color.max()!
-                if cmax == cmin { cmax = cmin + 1 }
+                if Ticks.isFlat(cmin, cmax) { (cmin, cmax) = Ticks.limits(cmin, cmax) }
                 if s.legend { side = .colorbar(lo: cmin, hi: cmax, map: Palette.viridis) }
             }
         }
         drawAxes(c, r, x: x, y: y, side: side) { _, px, py in
-            let cr = c.cr
-            let radius = s.size, alpha = s.alpha
-            let n = s.x.count
-            let twoPi = 2 * Double.pi
             if let color = s.color, s.categorical {
-                let colors = (0..<classCount).map { Palette.categorical($0, count: classCount) }
-                var last = -1
-                for i in 0..<n {
-                    let k = Int(color[i])
-                    if k != last { c.color(colors[k], alpha); last = k }
-                    cairo_arc(cr, px(s.x[i]), py(s.y[i]), radius, 0, twoPi)
-                    cairo_fill(cr)
-                }
+                let palette = (0..<classCount).map { Palette.categorical($0, count: classCount) }
+                c.points(x: s.x, y: s.y, px: px, py: py, colors: color.map { Int($0) }, palette: palette,
+                         radius: s.size, alpha: s.alpha)
             } else if let color = s.color {
+                // viridis in 256 steps, as matplotlib's colour maps are
+                let palette = (0..<256).map { Palette.viridis(Double($0) / 255) }
                 let span = cmax - cmin
-                for i in 0..<n {
-                    c.color(Palette.viridis((color[i] - cmin) / span), alpha)
-                    cairo_arc(cr, px(s.x[i]), py(s.y[i]), radius, 0, twoPi)
-                    cairo_fill(cr)
-                }
+                let index = color.map { Int((min(max(($0 - cmin) / span, 0), 1) * 255).rounded()) }
+                c.points(x: s.x, y: s.y, px: px, py: py, colors: index, palette: palette, radius: s.size, alpha: s.alpha)
             } else {
-                c.color(Palette.tab10[0], alpha)
-                for i in 0..<n {
-                    cairo_arc(cr, px(s.x[i]), py(s.y[i]), radius, 0, twoPi)
-                    cairo_fill(cr)
-                }
+                c.points(x: s.x, y: s.y, px: px, py: py, colors: nil, palette: [Palette.tab10[0]],
+                         radius: s.size, alpha: s.alpha)
             }
         }
     }
@@ -286,10 +273,10 @@ extension Figure {
 
     func drawHist(_ c: Canvas, _ r: Rect, _ values: [Double], _ bins: Int) {
         var lo = values.min()!, hi = values.max()!
-        if lo == hi { lo -= 0.5; hi += 0.5 }
+        if Ticks.isFlat(lo, hi) { (lo, hi) = Ticks.limits(lo, hi) }
         let width = (hi - lo) / Double(bins)
         var counts = [Double](repeating: 0, count: bins)
-        for v in values { counts[min(Int((v - lo) / width), bins - 1)] += 1 }
+        for v in values { counts[min(max(Int(min((v - lo) / width, 1e9)), 0), bins - 1)] += 1 }
         let x = Axis.numeric(lo, hi)
         let y = Figure.barAxis(counts)
         drawAxes(c, r, x: x, y: y) { _, px, py in
@@ -308,7 +295,7 @@ extension Figure {
     func drawHeatmap(_ c: Canvas, _ r: Rect, _ m: [[Double]], _ xl: [String]?, _ yl: [String]?, _ colorbar: Bool) {
         let rows = m.count, cols = m[0].count
         var vmax = m.flatMap { $0 }.map(abs).max() ?? 1
-        if vmax == 0 { vmax = 1 }
+        if !(vmax > 1e-290) { vmax = 1 }  // all (nearly) zero
         func thin(_ labels: [String], _ span: Double, value: (Int) -> Double) -> [(value: Double, label: String)] {
             let step = max(1, Int((Double(labels.count) * 14 / max(span, 1)).rounded(.up)))
             return labels.enumerated().filter { $0.offset % step == 0 }.map { (value($0.offset), $0.element) }

@@ -27,12 +27,21 @@ enum Ticks {
 
     /// Axis limits: the data's range padded by `pad` of it on each side.
     static func limits(_ lo: Double, _ hi: Double, pad: Double = 0.05) -> (Double, Double) {
-        if !(hi > lo) {
-            let d = lo == 0 ? 0.5 : abs(lo) * 0.1
-            return (lo - d, lo + d)
+        if isFlat(lo, hi) {
+            let mid = lo / 2 + hi / 2
+            let d = abs(mid) > 1e-290 ? abs(mid) * 0.1 : 0.5
+            return (mid - d, mid + d)
         }
         let d = (hi - lo) * pad
         return (lo - d, hi + d)
+    }
+
+    /// Whether lo…hi is a single value for plotting: empty, or too narrow
+    /// (next to the numbers' size, or near the smallest doubles) to divide
+    /// into pixels without overflowing.
+    static func isFlat(_ lo: Double, _ hi: Double) -> Bool {
+        let span = hi - lo
+        return !(span > max(abs(lo), abs(hi)) * 1e-12 && span > 1e-290)
     }
 
     /// Tick labels with as many decimals as the step needs; "−" as the minus sign.

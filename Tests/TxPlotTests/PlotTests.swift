@@ -128,16 +128,33 @@ func close(_ a: (Int, Int, Int), _ b: (Int, Int, Int), _ tol: Int = 3) -> Bool {
         #expect(!s.categorical)
     }
 
-    @Test func manyPointsStayFast() throws {
+    /// 100,000 points (drawn from sprites) all land: every class's colour shows.
+    @Test func manyPointsAllDrawn() throws {
         var state: UInt64 = 1
         func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
         let n = 100_000
         let xs = (0..<n).map { _ in next() }, ys = (0..<n).map { _ in next() }
-        let fig = try Figure.scatter(x: xs, y: ys, color: (0..<n).map { Double($0 % 10) })
-        let t0 = clock()
-        _ = try fig.render(width: 800, height: 800)
-        let seconds = Double(clock() - t0) / Double(CLOCKS_PER_SEC)
-        #expect(seconds < 5)
+        let fig = try Figure.scatter(x: xs, y: ys, color: (0..<n).map { Double($0 % 10) }, alpha: 1, legend: false)
+        let img = try fig.render(width: 800, height: 800)
+        var colours = Set<UInt32>()
+        for i in stride(from: 0, to: img.rgba.count, by: 4) {
+            colours.insert(UInt32(img.rgba[i]) << 16 | UInt32(img.rgba[i + 1]) << 8 | UInt32(img.rgba[i + 2]))
+        }
+        for c in Palette.tab10 {
+            let hex = UInt32((c.r * 255).rounded()) << 16 | UInt32((c.g * 255).rounded()) << 8 | UInt32((c.b * 255).rounded())
+            #expect(colours.contains(hex), "class colour \(String(hex, radix: 16))")
+        }
+        // the data's square (inside the 5% padding) is nearly covered: little white is left
+        let area = try #require(fig.plotArea)
+        var white = 0, total = 0
+        for y in Int(area.y + area.h / 22) + 3..<Int(area.y + area.h * 21 / 22) - 3 {
+            for x in Int(area.x + area.w / 22) + 3..<Int(area.x + area.w * 21 / 22) - 3 {
+                let o = (y * img.width + x) * 4
+                total += 1
+                if img.rgba[o] == 255 && img.rgba[o + 1] == 255 && img.rgba[o + 2] == 255 { white += 1 }
+            }
+        }
+        #expect(Double(white) / Double(total) < 0.05)
     }
 }
 

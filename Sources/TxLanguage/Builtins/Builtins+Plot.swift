@@ -30,22 +30,21 @@ extension Builtins {
                                        ylabel: ylabel, size: size, alpha: alpha, legend: legend)
                 }
             }
-            return .object(FigureObject(fig))
+            return .object(FigureObject(a.interp, fig))
         },
         Builtin("line(x, ys = nil, labels = nil, title = \"\", xlabel = \"\", ylabel = \"\")",
                 "Line plot (training curves): ys is one series or a list of series (a 2-D tensor: one per row) against x; line(ys) plots against 0, 1, …; labels names the series in a legend.",
                 example: #"line([1, 2, 3], [[0.9, 0.5, 0.4], [1.0, 0.8, 0.7]], labels: ["train", "val"], xlabel: "epoch")"#) { a in
-            var x: [Double]? = try numbers(a["x"], "line")
-            var ys: [[Double]]
+            // line(ys) plots one series or several against 0, 1, …
+            let x: [Double]?, ys: [[Double]]
             if case .nil = a["ys"] {
                 ys = try series(a["x"]); x = nil
             } else {
-                ys = try series(a["ys"])
+                x = try numbers(a["x"], "line"); ys = try series(a["ys"])
             }
-            if ys.count > 1, case .nil = a["ys"] { x = nil }
             let labels = try a.optional("labels").map { try names($0) }
             let title = try a.string("title"), xlabel = try a.string("xlabel"), ylabel = try a.string("ylabel")
-            return .object(FigureObject(try plotting {
+            return .object(FigureObject(a.interp, try plotting {
                 try Figure.line(x: x, ys: ys, labels: labels, title: title, xlabel: xlabel, ylabel: ylabel)
             }))
         },
@@ -53,7 +52,7 @@ extension Builtins {
                 example: #"bar(["resnet50", "mobilenet"], [76.1, 70.6], ylabel: "top-1 (%)")"#) { a in
             let n = try names(a["names"]), v = try numbers(a["values"], "bar")
             let title = try a.string("title"), xlabel = try a.string("xlabel"), ylabel = try a.string("ylabel")
-            return .object(FigureObject(try plotting {
+            return .object(FigureObject(a.interp, try plotting {
                 try Figure.bar(names: n, values: v, title: title, xlabel: xlabel, ylabel: ylabel)
             }))
         },
@@ -61,7 +60,7 @@ extension Builtins {
                 example: "hist(randn(1000, seed: 0), bins: 20)") { a in
             let v = try numbers(a["values"], "hist"), bins = try a.int("bins")
             let title = try a.string("title"), xlabel = try a.string("xlabel"), ylabel = try a.string("ylabel")
-            return .object(FigureObject(try plotting {
+            return .object(FigureObject(a.interp, try plotting {
                 try Figure.hist(values: v, bins: bins, title: title, xlabel: xlabel, ylabel: ylabel)
             }))
         },
@@ -71,7 +70,7 @@ extension Builtins {
             let m = try series(a["matrix"])
             let xl = try a.optional("xlabels").map { try names($0) }, yl = try a.optional("ylabels").map { try names($0) }
             let cb = try a.bool("colorbar"), title = try a.string("title")
-            return .object(FigureObject(try plotting {
+            return .object(FigureObject(a.interp, try plotting {
                 try Figure.heatmap(matrix: m, xlabels: xl, ylabels: yl, colorbar: cb, title: title)
             }))
         },
@@ -82,7 +81,7 @@ extension Builtins {
             let n = try a.optional("names").map { try names($0) }
             let title = try a.string("title"), xlabel = try a.string("xlabel"), ylabel = try a.string("ylabel")
             let logit = try a.bool("logit"), fit = try a.bool("fit")
-            return .object(FigureObject(try plotting {
+            return .object(FigureObject(a.interp, try plotting {
                 try Figure.corrplot(x: x, y: y, names: n, title: title, xlabel: xlabel, ylabel: ylabel, logit: logit, fit: fit)
             }))
         },
@@ -95,7 +94,7 @@ extension Builtins {
                 return o.figure
             }
             let cols = try a.int("cols"), title = try a.string("title")
-            return .object(FigureObject(try plotting { try Figure.grid(figs, cols: cols, title: title) }))
+            return .object(FigureObject(a.interp, try plotting { try Figure.grid(figs, cols: cols, title: title) }))
         },
     ]
 
@@ -106,7 +105,8 @@ extension Builtins {
                 example: #"hist([1, 2, 2, 3]).save("/tmp/tx-example-hist.png")"#, receiver: "figure") { a in
             guard case .object(let o as FigureObject)? = a.receiver else { throw TxError.runtime("expected a figure receiver") }
             let path = try a.string("path"), w = try a.int("width"), h = try a.int("height"), scale = try a.number("scale")
-            try plotting { try o.figure.save(path, width: w, height: h, scale: scale, software: "tx \(txVersion)", source: scriptName) }
+            let source = fileName(a.interp.scriptPath) ?? o.source
+            try plotting { try o.figure.save(path, width: w, height: h, scale: scale, software: "tx \(txVersion)", source: source) }
             return a.receiver!
         },
         Builtin("kind", "What the figure plots: \"scatter\", \"line\", \"bar\", \"hist\", \"heatmap\", \"corrplot\" or \"grid\".",
@@ -125,7 +125,10 @@ extension Builtins {
 /// A figure as a tx value; notebooks embed its PNG.
 final class FigureObject: NativeObject, ImageValue {
     let figure: Figure
-    init(_ figure: Figure) { self.figure = figure }
+    /// The file name of the script that made the figure (nil in the REPL and
+    /// `-e`), for PNGs encoded after the script's run has ended (notebooks).
+    let source: String?
+    init(_ interp: Interpreter, _ figure: Figure) { self.figure = figure; source = fileName(interp.scriptPath) }
 
     var typeName: String { "figure" }
     var display: String {
@@ -138,7 +141,7 @@ final class FigureObject: NativeObject, ImageValue {
     var memberNames: [String] { ["save", "kind", "path"] }
     func member(_ name: String, _ interp: Interpreter) throws -> Value? { nil }
     func pngBytes() throws -> [UInt8] {
-        try plotting { try figure.pngBytes(width: 800, height: 600, software: "tx \(txVersion)", source: scriptName) }
+        try plotting { try figure.pngBytes(width: 800, height: 600, software: "tx \(txVersion)", source: source) }
     }
     func rgbaPixels(width: Int, height: Int) throws -> [UInt8] {
         try plotting { try figure.render(width: width, height: height).rgba }
@@ -173,14 +176,8 @@ private func series(_ v: Value) throws -> [[Double]] {
     return try list.map { try numbers($0, "plot") }
 }
 
-/// The running script's file name (recorded in saved PNGs), if tx was started with one.
-private let scriptName: String? = {
-    let args = CommandLine.arguments.dropFirst()
-    var previous = ""
-    for arg in args {
-        defer { previous = arg }
-        if previous == "-e" { continue }
-        if arg.hasSuffix(".tx") { return String(arg.split(separator: "/").last ?? Substring(arg)) }
-    }
-    return nil
-}()
+/// A path's last component (PNGs record the script's name, not where it lives).
+private func fileName(_ path: String?) -> String? {
+    guard let path, let last = path.split(separator: "/").last else { return nil }
+    return String(last)
+}

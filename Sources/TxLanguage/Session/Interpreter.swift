@@ -46,8 +46,18 @@ public final class Interpreter {
     /// - Throws: `TxError` (.syntax before anything runs, .runtime, .interrupted).
     @discardableResult
     public func run(_ source: String, name: String) throws -> Value {
-        try run(SourceFile(name: name, text: source), in: main)
+        // Names in <…> (REPL input, -e code, stdin) are not files.
+        let outer = scriptPath
+        if outer == nil && !name.hasPrefix("<") { scriptPath = name }
+        defer { scriptPath = outer }
+        return try run(SourceFile(name: name, text: source), in: main)
     }
+
+    /// The script or notebook file being run, as its path was given; nil in
+    /// the REPL and for `-e` or stdin code. Imports don't change it: a module's
+    /// code runs on behalf of the script that imported it. Saved figures
+    /// record its file name.
+    public private(set) var scriptPath: String?
 
     /// Parses a file's text without running it (for the REPL's "is this input complete?").
     public static func parseCheck(_ source: String, name: String) throws {
