@@ -33,6 +33,7 @@ public func readNpy(_ path: String) throws -> Tensor {
     let values: [Float]
     if layout.dtype.kind == .float && layout.dtype.size == 4 && layout.dtype.bigEndian == (1.bigEndian == 1) {
         values = [Float](unsafeUninitializedCapacity: layout.count) { buf, n in
+            adviseHugePages(buf.baseAddress, bytes: layout.count * 4)
             let got = fread(buf.baseAddress, 4, layout.count, f)
             failed = got < layout.count
             if failed { buf.initialize(repeating: 0) }
