@@ -17,6 +17,13 @@ import TxTensor
         #expect(a.description == "Dataset shapes shape: 60 × [3, 24, 24] (3×24×24 images), 5 classes")
     }
 
+    @Test func parallelDrawingIsDeterministic() throws {
+        // More than one 256-image chunk: drawn in parallel, the bytes must not change.
+        let a = try shapes(n: 700, seed: 11, size: 8), b = try shapes(n: 700, seed: 11, size: 8)
+        #expect(a.x.data == b.x.data)
+        #expect(a.x.data[(699 * 192)..<(700 * 192)].contains { $0 != 0 })
+    }
+
     @Test func everyTaskIsBalanced() throws {
         for task in ShapesTask.allCases {
             let ds = try shapes(n: 1000, seed: 1, size: 16, task: task)
