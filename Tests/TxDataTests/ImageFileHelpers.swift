@@ -12,14 +12,14 @@ func writeTestPNG(_ path: String, width: Int, height: Int, rgba: [UInt8]) throws
     }
 }
 
-/// The bytes of an RGB JPEG (4:4:4, given quality) made with TurboJPEG.
-func encodeTestJPEG(width: Int, height: Int, rgb: [UInt8], quality: Int32 = 100) -> [UInt8] {
+/// The bytes of an RGB JPEG (4:4:4, given quality), or a one-channel grey one, made with TurboJPEG.
+func encodeTestJPEG(width: Int, height: Int, rgb: [UInt8], quality: Int32 = 100, grey: Bool = false) -> [UInt8] {
     let handle = tjInitCompress()!
     defer { tjDestroy(handle) }
     var out: UnsafeMutablePointer<UInt8>?
     var size: UInt = 0
-    let status = tjCompress2(handle, rgb, Int32(width), 0, Int32(height), Int32(TJPF_RGB.rawValue), &out, &size,
-                             Int32(TJSAMP_444.rawValue), quality, 0)
+    let status = tjCompress2(handle, rgb, Int32(width), 0, Int32(height), Int32((grey ? TJPF_GRAY : TJPF_RGB).rawValue),
+                             &out, &size, Int32((grey ? TJSAMP_GRAY : TJSAMP_444).rawValue), quality, 0)
     precondition(status == 0, String(cString: tjGetErrorStr2(handle)))
     defer { tjFree(out) }
     return Array(UnsafeBufferPointer(start: out, count: Int(size)))

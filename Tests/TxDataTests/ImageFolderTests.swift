@@ -73,6 +73,22 @@ import Testing
         #expect(at(2, 5, 13) > 0.9 && at(0, 5, 13) < 0.1)
     }
 
+    @Test func greyJPEGIsReplicatedIntoRGB() throws {
+        // 8×8 grey: top half 40, bottom half 200 (flat 8×8 block edges survive quality 100 closely).
+        let grey = (0..<64).map { $0 < 32 ? UInt8(40) : UInt8(200) }
+        let root = try makeTempFolder()
+        try makeFolder(root + "/g")
+        try writeBytes(root + "/g/a.jpeg", encodeTestJPEG(width: 8, height: 8, rgb: grey, grey: true))
+        let ds = try readImages(root)
+        #expect(ds.x.shape == [1, 3, 8, 8])
+        for p in 0..<64 {
+            #expect(ds.x.data[p] == ds.x.data[64 + p] && ds.x.data[p] == ds.x.data[128 + p])
+            #expect(abs(ds.x.data[p] * 255 - Float(grey[p])) < 12, "pixel \(p)")
+        }
+        let one = try readImages(root, channels: 1)
+        #expect(one.x.data == Array(ds.x.data[0..<64]))
+    }
+
     @Test func differingSizesNeedSizeAndResize() throws {
         let root = try makeTempFolder()
         try makeFolder(root + "/a")
