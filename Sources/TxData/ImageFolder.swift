@@ -81,11 +81,15 @@ public func readImages(_ dir: String, size: (height: Int, width: Int)? = nil, ch
             warn("read_images: skipping " + e.message.replacingPrefix("can't read ", with: ""))
             continue
         }
-        if target == nil {
-            target = (image.height, image.width)
-            pixels.reserveCapacity(files.count * channels * image.height * image.width)
-        } else if pixels.isEmpty {
-            pixels.reserveCapacity(files.count * channels * target!.height * target!.width)
+        if target == nil { target = (image.height, image.width) }
+        if pixels.isEmpty {
+            // Refuse what could never be allocated (a clear error, not a crash).
+            let perImage = channels * target!.height * target!.width
+            let (total, overflow) = files.count.multipliedReportingOverflow(by: perImage)
+            guard !overflow, total <= 1 << 32 else {
+                throw DataError("read_images('\(dir)'): \(files.count) images of \(target!.height)×\(target!.width)×\(channels) are too many values for one tensor (at most 2³²); pass a smaller size: or split the folder")
+            }
+            pixels.reserveCapacity(total)
         }
         let (oh, ow) = target!
         if size == nil && (image.height != oh || image.width != ow) {

@@ -155,6 +155,9 @@ import Testing
         try makeFolder(root + "/cats")
         let noImages = #expect(throws: DataError.self) { try readImages(root) }
         #expect(noImages?.message.contains("holds no images") == true)
+        try writeTestPNG(root + "/cats/c.png", width: 3, height: 2, rgba: Self.gradient(0))
+        let huge = #expect(throws: DataError.self) { try readImages(root, size: (65536, 65536)) }
+        #expect(huge?.message.contains("too many values") == true)
         #expect(throws: DataError.self) { try readImages(root, channels: 2) }
         #expect(throws: DataError.self) { try readImages(root + "/loose.png") }
     }
