@@ -104,6 +104,7 @@ public enum IDX {
         var failure: DataError?
         let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             initialized = 0
+            adviseHugePages(out.baseAddress, bytes: count * 4)
             var chunk = [UInt8](repeating: 0, count: 1 << 18)
             var filled = 0
             defer { initialized = filled }  // on failure, only what was read (the array is dropped)

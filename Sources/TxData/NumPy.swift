@@ -4,15 +4,65 @@ import Glibc
 import TxTensor
 
 /// Reads a NumPy `.npy` file as a Float32 tensor. See ``NumPy/decode(_:name:)``.
+///
+/// Little-endian float32 data is read straight into the tensor; other types
+/// are read once and converted (one extra copy, of the file's size).
 public func readNpy(_ path: String) throws -> Tensor {
-    try NumPy.decode(try NumPy.readFile(path), name: path)
+    try NumPy.checkPath(path)
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw DataError("can't read '\(path)': \(String(cString: strerror(errno)))") }
+    // Pipes and other special files: read them whole.
+    guard (st.st_mode & S_IFMT) == S_IFREG else { return try NumPy.decode(try NumPy.readFile(path), name: path) }
+    guard let f = fopen(path, "rb") else { throw DataError("can't read '\(path)': \(String(cString: strerror(errno)))") }
+    defer { fclose(f) }
+    let size = Int(st.st_size)
+    func read(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buf, n in n = fread(buf.baseAddress, 1, count, f) }
+    }
+    var head = read(Swift.min(size, 12))
+    if head.count >= 10, Array(head[0..<6]) == NumPy.magic {
+        let length = head[6] == 1 ? Int(head[8]) | Int(head[9]) << 8
+            : head.count >= 12 ? Int(head[8]) | Int(head[9]) << 8 | Int(head[10]) << 16 | Int(head[11]) << 24 : 0
+        let start = head[6] == 1 ? 10 : 12
+        if head.count > start { head.removeLast(head.count - start); fseek(f, start, SEEK_SET) }
+        head += read(Swift.max(0, Swift.min(length, size - start)))
+    }
+    let layout = try NumPy.Layout(head, fileSize: size, name: path)
+    fseek(f, layout.dataStart, SEEK_SET)
+    var failed = false
+    let values: [Float]
+    if layout.dtype.kind == .float && layout.dtype.size == 4 && layout.dtype.bigEndian == (1.bigEndian == 1) {
+        values = [Float](unsafeUninitializedCapacity: layout.count) { buf, n in
+            adviseHugePages(buf.baseAddress, bytes: layout.count * 4)
+            let got = fread(buf.baseAddress, 4, layout.count, f)
+            failed = got < layout.count
+            if failed { buf.initialize(repeating: 0) }
+            n = layout.count
+        }
+    } else {
+        let data = read(layout.count * layout.dtype.size)
+        failed = data.count < layout.count * layout.dtype.size
+        values = failed ? [] : data.withUnsafeBytes { layout.dtype.convert($0, count: layout.count) }
+    }
+    if failed { throw DataError("can't read '\(path)': the file changed or could not be read while it was read") }
+    return try layout.tensor(values)
 }
 
 /// Writes a tensor as a `.npy` file (`<f4`, C order, format 1.0; 2.0 for a
 /// very long header) atomically: to a temporary file beside `path`, then
 /// renamed into place, so a failed write never leaves a partial file.
 public func writeNpy(_ path: String, _ tensor: Tensor) throws {
-    try NumPy.writeAtomically(path, NumPy.encode(tensor))
+    let header = NumPy.header(tensor)
+    try NumPy.writeAtomically(path) { f in
+        guard fwrite(header, 1, header.count, f) == header.count else { return false }
+        #if _endian(little)
+        // float32 in memory is already '<f4': write the tensor's storage as it is.
+        return tensor.data.withUnsafeBufferPointer { fwrite($0.baseAddress, 4, $0.count, f) } == tensor.count
+        #else
+        let bytes = NumPy.encode(tensor)
+        return bytes.withUnsafeBufferPointer { fwrite($0.baseAddress! + header.count, 1, $0.count - header.count, f) } == bytes.count - header.count
+        #endif
+    }
 }
 
 /// The NumPy `.npy` format (versions 1.0, 2.0 and 3.0): a magic string, a
@@ -33,6 +83,33 @@ public enum NumPy {
     ///   version, a header that runs past the end or can't be parsed, an
     ///   unsupported dtype, or a data size that disagrees with the shape.
     public static func decode(_ bytes: [UInt8], name: String) throws -> Tensor {
+        let layout = try Layout(bytes, fileSize: bytes.count, name: name)
+        let values = bytes.withUnsafeBytes { raw in
+            layout.dtype.convert(UnsafeRawBufferPointer(rebasing: raw[layout.dataStart...]), count: layout.count)
+        }
+        return try layout.tensor(values)
+    }
+
+    /// What a `.npy` header says: the element type, order and shape, and where the data starts.
+    struct Layout {
+        let dtype: DType
+        let fortran: Bool
+        let shape: [Int]
+        let count: Int
+        let dataStart: Int
+
+        /// The tensor of `values` (row-major after reordering Fortran data).
+        func tensor(_ values: [Float]) throws -> Tensor {
+            if fortran && shape.count > 1 {
+                // Column-major data is the row-major layout of the reversed shape, transposed.
+                return try Tensor(shape: shape.reversed(), data: values).transposed(nil)
+            }
+            return Tensor(shape: shape, data: values)
+        }
+
+    /// Parses the header at the start of `bytes` (which must hold at least the
+    /// whole header) of a file of `fileSize` bytes, checking the data size.
+    init(_ bytes: [UInt8], fileSize: Int, name: String) throws {
         func fail(_ problem: String) -> DataError { DataError("can't read '\(name)': \(problem)") }
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw fail("not a .npy file (it does not start with the bytes \\x93NUMPY)")
@@ -91,25 +168,35 @@ public enum NumPy {
         }
         let (needed, overflow) = count.multipliedReportingOverflow(by: dtype.size)
         let dataStart = headerStart + headerLength
-        let available = bytes.count - dataStart
+        let available = fileSize - dataStart
         guard !overflow, needed == available else {
             let what = "shape \(shapeText(shape)) of '\(descr)' needs \(needed) bytes of data"
             if overflow || needed > available { throw fail("truncated: \(what) but only \(available) follow the header") }
             throw fail("\(what) but \(available) follow the header (\(available - needed) extra)")
         }
-        let values = bytes.withUnsafeBytes { raw in
-            dtype.convert(UnsafeRawBufferPointer(rebasing: raw[dataStart...]), count: count)
-        }
-        if fortran && shape.count > 1 {
-            // Column-major data is the row-major layout of the reversed shape, transposed.
-            return try Tensor(shape: shape.reversed(), data: values).transposed(nil)
-        }
-        return Tensor(shape: shape, data: values)
+        self.dtype = dtype; self.fortran = fortran; self.shape = shape; self.count = count; self.dataStart = dataStart
+    }
     }
 
     /// The bytes of a `.npy` file (format 1.0, or 2.0 when the header would
     /// not fit 1.0) holding `tensor` as little-endian float32 in C order.
     public static func encode(_ tensor: Tensor) -> [UInt8] {
+        var out = header(tensor)
+        let start = out.count
+        out += [UInt8](repeating: 0, count: tensor.count * 4)
+        out.withUnsafeMutableBytes { raw in
+            tensor.data.withUnsafeBufferPointer { src in
+                for (k, v) in src.enumerated() {
+                    raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: start + 4 * k, as: UInt32.self)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The magic, version, length and padded header of a float32 C-order `.npy`
+    /// file of `tensor`'s shape (the data follows, 64-byte aligned).
+    static func header(_ tensor: Tensor) -> [UInt8] {
         let shapeText: String
         switch tensor.shape.count {
         case 0: shapeText = "()"
@@ -128,16 +215,6 @@ public enum NumPy {
         out += major == 1 ? [UInt8(n & 0xFF), UInt8(n >> 8)]
                           : [UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF), UInt8(n >> 24)]
         out += header
-        out.reserveCapacity(out.count + tensor.count * 4)
-        tensor.data.withUnsafeBufferPointer { src in
-            for v in src {
-                let b = v.bitPattern.littleEndian
-                out.append(UInt8(truncatingIfNeeded: b))
-                out.append(UInt8(truncatingIfNeeded: b >> 8))
-                out.append(UInt8(truncatingIfNeeded: b >> 16))
-                out.append(UInt8(truncatingIfNeeded: b >> 24))
-            }
-        }
         return out
     }
 
@@ -177,6 +254,12 @@ public enum NumPy {
 
     /// Writes bytes to a temporary file beside `path`, then renames it into place.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+        try writeAtomically(path) { f in bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) } == bytes.count }
+    }
+
+    /// Writes through `body` (false: the write failed) to a temporary file
+    /// beside `path`, then renames it into place.
+    static func writeAtomically(_ path: String, _ body: (UnsafeMutablePointer<FILE>) -> Bool) throws {
         try checkPath(path)
         var path = path
         var st = stat()
@@ -190,10 +273,10 @@ public enum NumPy {
         }
         let temp = "\(path).tmp-\(getpid())"
         guard let f = fopen(temp, "wb") else { throw DataError("can't write '\(path)': \(reason())") }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
+        let written = body(f)
         let flushed = fflush(f) == 0
         let closed = fclose(f) == 0
-        guard written == bytes.count, flushed, closed else {
+        guard written, flushed, closed else {
             let why = reason()
             unlink(temp)
             throw DataError("can't write '\(path)': \(why)")

@@ -41,6 +41,19 @@ func expectError(_ bytes: [UInt8], _ fragment: String, sourceLocation: SourceLoc
     } catch {
         Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
     }
+    // The same bytes as a file go through readNpy's streaming reader: same message.
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("txdata-bad-\(UUID().uuidString.prefix(8)).npy").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+        try writeBytes(path, bytes)
+        let t = try readNpy(path)
+        Issue.record("readNpy: expected an error containing \(fragment), got a tensor of shape \(t.shape)", sourceLocation: sourceLocation)
+    } catch let e as DataError {
+        #expect(e.message.hasPrefix("can't read '\(path)': "), sourceLocation: sourceLocation)
+        #expect(e.message.contains(fragment), "readNpy: \(e.message)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("readNpy: unexpected error \(error)", sourceLocation: sourceLocation)
+    }
 }
 
 @Suite("NumPy .npy files")

@@ -60,6 +60,41 @@ extension Builtins {
             try writeNPZ(try a.string("path"), entries, compressed: try a.bool("compressed"))
             return .nil
         },
+        Builtin("read_images(dir, size = nil, channels = 3, skip_bad = false, resize = \"bilinear\")", "A dataset from a folder with one sub-folder per class (PNG/JPEG; classes and files in sorted order): x is [N, channels, H, W] in [0, 1]; size (n or [h, w]) resizes (\"bilinear\" or \"area\"); alpha is composited on black; channels 1 is luminance; skip_bad skips unreadable files with a warning.",
+                example: #"img = shapes(2, size: 8).x; write_png("/tmp/tx-ex-imgs/a/0.png", img[0]); read_images("/tmp/tx-ex-imgs")"#) { a in
+            var size: (height: Int, width: Int)?
+            if let v = a.optional("size") {
+                let given: [Double]
+                if case .number(let x) = v { given = [x] } else { given = try numbers(v, "read_images") }
+                let dims = try given.map { x -> Int in
+                    guard let n = exactInt(x) else { throw TxError.runtime("read_images(): size must be whole numbers, got \(formatNumber(x))") }
+                    return n
+                }
+                guard dims.count == 1 || dims.count == 2 else {
+                    throw TxError.runtime("read_images(): size must be a number or [height, width], got \(dims.count) numbers")
+                }
+                size = (dims[0], dims.count == 2 ? dims[1] : dims[0])
+            }
+            let method = try a.string("resize")
+            guard let resize = ResizeMethod(rawValue: method) else {
+                throw TxError.runtime("read_images(): resize must be \"bilinear\" or \"area\", got \"\(method)\"")
+            }
+            return .object(DatasetObject(try readImages(try a.string("dir"), size: size, channels: try a.int("channels"),
+                                                        skipBad: try a.bool("skip_bad"), resize: resize)))
+        },
+        Builtin("write_png(path, image)", "Writes an image tensor ([H, W], [1, H, W] or [3, H, W], values in [0, 1]) as an 8-bit PNG, atomically, creating missing folders.",
+                example: #"write_png("/tmp/tx-example.png", shapes(1, size: 16).x[0])"#) { a in
+            try writePNG(try a.string("path"), try a.tensor("image"))
+            return .nil
+        },
+        Builtin("shapes(n, seed = 0, size = 32, task = \"shape\")", "A procedural image dataset for offline transfer experiments: n images [n, 3, size, size] of 1–4 anti-aliased objects (circle/square/triangle/cross/ring; 6 colours; plain/stripes/dots/checker) on varied backgrounds; task (\"shape\", \"color\", \"texture\", \"count\") picks the labels of the same images.",
+                example: #"shapes(100, seed: 1, task: "color")   # Dataset shapes color: 100 × [3, 32, 32] (3×32×32 images), 6 classes"#) { a in
+            let task = try a.string("task")
+            guard let which = ShapesTask(rawValue: task) else {
+                throw TxError.runtime("shapes(): task must be one of \(ShapesTask.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(task)\"")
+            }
+            return .object(DatasetObject(try shapes(n: try a.int("n"), seed: try dataSeed(a), size: try a.int("size"), task: which)))
+        },
     ]
 
     /// Properties and methods of datasets: `ds.x`, `ds.split(0.8)`, …
