@@ -91,8 +91,9 @@ public final class Model {
     }
 
     /// Runs the network (in eval mode unless `training`) on x [N, …] in
-    /// chunks, returning the output of layers[0...through] (default: all).
-    public func forward(_ x: Tensor, through: Int? = nil, chunk: Int = 1024) throws -> Tensor {
+    /// chunks (of 256: a convolution unfolds its whole chunk, so this bounds
+    /// memory), returning the output of layers[0...through] (default: all).
+    public func forward(_ x: Tensor, through: Int? = nil, chunk: Int = 256) throws -> Tensor {
         guard x.ndim >= 1 else { throw LearnError("a model's input needs a batch axis, got a 0-d tensor") }
         guard !net.layers.isEmpty else { return x }
         let last = through ?? net.layers.count - 1
