@@ -74,6 +74,15 @@ public final class Node {
         if grad.isEmpty { grad = [Float](repeating: 0, count: value.count) }
     }
 
+    /// Adds `g` to the gradient; the first contribution is taken as is
+    /// (shared copy-on-write, no zero-fill and no addition pass).
+    @inline(__always) func accumulateGrad(_ g: [Float]) {
+        if grad.isEmpty { grad = g; return }
+        grad.withUnsafeMutableBufferPointer { d in g.withUnsafeBufferPointer { s in
+            for i in 0..<d.count { d[i] += s[i] }
+        } }
+    }
+
     /// Reverse-mode pass from this node (a scalar, seeded with `seed`):
     /// visits the graph in reverse topological order and adds leaf gradients
     /// into their parameters.
@@ -99,6 +108,16 @@ public final class Node {
             }
         }
     }
+}
+
+/// Runs body over `count` indices split into fixed ranges, on two or more
+/// cores when the work is large enough to pay for the hand-off. Each index
+/// must be independent, so results never depend on the core count.
+@inline(__always)
+func parallelRanges(_ count: Int, minimum: Int = 1 << 18, _ body: (Range<Int>) -> Void) {
+    guard count >= minimum else { body(0..<count); return }
+    let tasks = 4
+    DispatchQueue.concurrentPerform(iterations: tasks) { t in body(t * count / tasks..<(t + 1) * count / tasks) }
 }
 
 /// sgemm on row-major buffers: C = op(A)·op(B) (+ C when `accumulate`).
@@ -165,12 +184,7 @@ public enum Op {
         } }
         let node = Node(shape: x.shape, value: out, parents: [x, b])
         node.backwardFn = { y in
-            if x.needsGrad {
-                x.ensureGrad()
-                x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in
-                    for i in 0..<dx.count { dx[i] += dy[i] }
-                } }
-            }
+            if x.needsGrad { x.accumulateGrad(y.grad) }
             if b.needsGrad {
                 b.ensureGrad()
                 b.grad.withUnsafeMutableBufferPointer { db in y.grad.withUnsafeBufferPointer { dy in
@@ -189,15 +203,23 @@ public enum Op {
 
     public static func relu(_ x: Node) -> Node {
         let out = [Float](unsafeUninitializedCapacity: x.value.count) { o, done in
-            x.value.withUnsafeBufferPointer { xv in for i in 0..<xv.count { o[i] = max(xv[i], 0) } }
+            x.value.withUnsafeBufferPointer { xv in
+                let op = o.baseAddress!, xp = xv.baseAddress!
+                parallelRanges(xv.count) { r in for i in r { op[i] = max(xp[i], 0) } }
+            }
             done = x.value.count
         }
         let node = Node(shape: x.shape, value: out, parents: [x])
         node.backwardFn = { y in
-            x.ensureGrad()
-            x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in y.value.withUnsafeBufferPointer { yv in
-                for i in 0..<dx.count { dx[i] += yv[i] > 0 ? dy[i] : 0 }
-            } } }
+            let count = y.value.count
+            let g = [Float](unsafeUninitializedCapacity: count) { o, done in
+                y.grad.withUnsafeBufferPointer { dy in y.value.withUnsafeBufferPointer { yv in
+                    let op = o.baseAddress!, dp = dy.baseAddress!, vp = yv.baseAddress!
+                    parallelRanges(count) { r in for i in r { op[i] = vp[i] > 0 ? dp[i] : 0 } }
+                } }
+                done = count
+            }
+            x.accumulateGrad(g)
         }
         return node
     }
@@ -221,12 +243,7 @@ public enum Op {
     public static func reshape(_ x: Node, _ shape: [Int]) -> Node {
         precondition(shape.reduce(1, *) == x.value.count, "reshape \(x.shape) → \(shape)")
         let node = Node(shape: shape, value: x.value, parents: [x])
-        node.backwardFn = { y in
-            x.ensureGrad()
-            x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in
-                for i in 0..<dx.count { dx[i] += dy[i] }
-            } }
-        }
+        node.backwardFn = { y in x.accumulateGrad(y.grad) }
         return node
     }
 

@@ -11,10 +11,7 @@ extension Op {
         let node = Node(shape: a.shape, value: out, parents: [a, b])
         node.backwardFn = { y in
             y.grad.withUnsafeBufferPointer { dy in
-                if a.needsGrad {
-                    a.ensureGrad()
-                    a.grad.withUnsafeMutableBufferPointer { da in for i in 0..<da.count { da[i] += dy[i] } }
-                }
+                if a.needsGrad { a.accumulateGrad(y.grad) }
                 if b.needsGrad {
                     b.ensureGrad()
                     b.grad.withUnsafeMutableBufferPointer { db in for i in 0..<db.count { db[i] += s * dy[i] } }

@@ -57,26 +57,34 @@ extension Op {
         var argmax = [Int32](repeating: 0, count: out.count)
         x.value.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { ob in argmax.withUnsafeMutableBufferPointer { ab in
             let xv = xb.baseAddress!, o = ob.baseAddress!, am = ab.baseAddress!
-            var q = 0
-            for plane in 0..<(n * c) {
-                let base = plane * h * wd
-                for oy in 0..<ho { for ox in 0..<wo {
-                    var best = base + oy * stride * wd + ox * stride
-                    var top = xv[best]
-                    for ky in 0..<k {
-                        let row = base + (oy * stride + ky) * wd + ox * stride
-                        for kx in 0..<k where xv[row + kx] > top { best = row + kx; top = xv[best] }
-                    }
-                    o[q] = top; am[q] = Int32(truncatingIfNeeded: best - base); q += 1
-                } }
+            parallelRanges(n * c, minimum: x.value.count >= 1 << 18 ? 2 : Int.max) { planes in
+                for plane in planes {
+                    let base = plane * h * wd
+                    var q = plane * ho * wo
+                    for oy in 0..<ho { for ox in 0..<wo {
+                        var best = base + oy * stride * wd + ox * stride
+                        var top = xv[best]
+                        for ky in 0..<k {
+                            let row = base + (oy * stride + ky) * wd + ox * stride
+                            for kx in 0..<k where xv[row + kx] > top { best = row + kx; top = xv[best] }
+                        }
+                        o[q] = top; am[q] = Int32(truncatingIfNeeded: best - base); q += 1
+                    } }
+                }
             }
         } } }
         let node = Node(shape: [n, c, ho, wo], value: out, parents: [x])
         node.backwardFn = { y in
             x.ensureGrad()
             let per = ho * wo, planeSize = h * wd
-            x.grad.withUnsafeMutableBufferPointer { dx in y.grad.withUnsafeBufferPointer { dy in argmax.withUnsafeBufferPointer { am in
-                for q in 0..<am.count { dx[(q / per) * planeSize + Int(am[q])] += dy[q] }
+            x.grad.withUnsafeMutableBufferPointer { dxb in y.grad.withUnsafeBufferPointer { dyb in argmax.withUnsafeBufferPointer { amb in
+                let dx = dxb.baseAddress!, dy = dyb.baseAddress!, am = amb.baseAddress!
+                parallelRanges(n * c, minimum: dxb.count >= 1 << 18 ? 2 : Int.max) { planes in
+                    for plane in planes {
+                        let base = plane * planeSize
+                        for q in plane * per..<(plane + 1) * per { dx[base + Int(am[q])] += dy[q] }
+                    }
+                }
             } } }
         }
         return node
