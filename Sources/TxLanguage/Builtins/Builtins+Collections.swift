@@ -147,7 +147,7 @@ extension Builtins {
         Builtin("remove(key)", "Removes key and returns its value (error if absent).", example: #"d.remove("a")"#,
                 receiver: "dict") { a in
             let key = try a.string("key")
-            guard let v = dict(a).entries.removeValue(forKey: key) else {
+            guard let v = dict(a).removeValue(forKey: key) else {
                 throw TxError.runtime("dict has no key \(quoted(key))")
             }
             return v

@@ -255,9 +255,19 @@ final class MethodCallNode: Node {
 
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let receiver = try object.eval(env, interp)
+        // An inline cache: the same call site mostly sees the same type.
+        let tag = receiver.typeTag
+        let method: Builtin?
+        if tag == cachedTag && tag != 9 {
+            method = cachedMethod
+        } else {
+            method = Builtins.method(for: receiver, name)
+            if tag != 9 { cachedTag = tag; cachedMethod = method }
+        }
         // A dict's own key wins over a method of the same name (`d.keys()`
-        // calls the function stored under "keys" if there is one).
-        if case .dict(let d) = receiver, let v = d.entries[name] {
+        // calls the function stored under "keys" if there is one). A dict
+        // with no key named like a method can't shadow one: no look-up then.
+        if case .dict(let d) = receiver, method == nil || d.methodNamedKeys > 0, let v = d.entries[name] {
             guard case .function(let f) = v else {
                 throw locate(TxError.runtime("dict key '\(name)' holds \(v.typeName), not a function"))
             }
@@ -267,15 +277,6 @@ final class MethodCallNode: Node {
                 if !e.stack.isEmpty { e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location)) }
                 throw e
             }
-        }
-        // An inline cache: the same call site mostly sees the same type.
-        let tag = receiver.typeTag
-        let method: Builtin?
-        if tag == cachedTag && tag != 9 {
-            method = cachedMethod
-        } else {
-            method = Builtins.method(for: receiver, name)
-            if tag != 9 { cachedTag = tag; cachedMethod = method }
         }
         if let method, let fast = method.fast, keywordNames.isEmpty, positional.count == method.parameters.count {
             do {

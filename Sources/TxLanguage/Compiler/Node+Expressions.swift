@@ -170,6 +170,15 @@ final class AssignElementNode: Node {
         switch target {
         case .element(let node):
             let object = try node.object.eval(env, interp)
+            if let single = node.single {
+                let i = try single.eval(env, interp)
+                var v = try value.eval(env, interp)
+                do {
+                    if let op { v = try binaryOperation(op, try getElement(object, at: i), v) }
+                    try setElement(object, at: i, v)
+                } catch { throw node.locate(error) }
+                return v
+            }
             let index = try node.evaluateSubscripts(env, interp)
             var v = try value.eval(env, interp)
             do {
@@ -196,8 +205,13 @@ final class AssignElementNode: Node {
 /// `t[i, a:b, mask]`.
 final class IndexNode: Node {
     let object: Node, subscripts: [SubscriptNode]
+    /// The index of `x[i]` (one subscript, not a slice): the common case,
+    /// run without building an index array.
+    let single: Node?
     init(_ object: Node, _ subscripts: [SubscriptNode], _ site: Site) {
-        self.object = object; self.subscripts = subscripts; super.init(site)
+        self.object = object; self.subscripts = subscripts
+        if subscripts.count == 1, case .index(let n) = subscripts[0] { single = n } else { single = nil }
+        super.init(site)
     }
     func evaluateSubscripts(_ env: Env, _ interp: Interpreter) throws -> [IndexValue] {
         var out: [IndexValue] = []
@@ -221,6 +235,10 @@ final class IndexNode: Node {
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let o = try object.eval(env, interp)
+        if let single {
+            let i = try single.eval(env, interp)
+            do { return try getElement(o, at: i) } catch { throw locate(error) }
+        }
         let index = try evaluateSubscripts(env, interp)
         do { return try getElement(o, index) } catch { throw locate(error) }
     }

@@ -69,8 +69,34 @@ public final class ListObject {
 
 /// A mutable, shared, insertion-ordered dict with string keys.
 public final class DictObject {
-    public var entries: OrderedDictionary<String, Value>
-    public init(_ entries: OrderedDictionary<String, Value> = [:]) { self.entries = entries }
+    /// The entries; changed only through `set` and `removeValue`, which keep
+    /// `methodNamedKeys` right.
+    public fileprivate(set) var entries: OrderedDictionary<String, Value>
+    /// How many keys are also names of dict methods. A key holding a function
+    /// shadows the method of that name (`d.keys()`); while this is zero a
+    /// method call can skip looking its name up among the keys.
+    private(set) var methodNamedKeys = 0
+
+    public init(_ entries: OrderedDictionary<String, Value> = [:]) {
+        self.entries = entries
+        for key in entries.keys where DictObject.isMethodName(key) { methodNamedKeys += 1 }
+    }
+
+    /// `d[key] = value`.
+    public func set(_ key: String, _ value: Value) {
+        if entries.updateValue(value, forKey: key) == nil, DictObject.isMethodName(key) { methodNamedKeys += 1 }
+    }
+
+    /// Removes `key`, returning what it held.
+    @discardableResult
+    public func removeValue(forKey key: String) -> Value? {
+        guard let old = entries.removeValue(forKey: key) else { return nil }
+        if DictObject.isMethodName(key) { methodNamedKeys -= 1 }
+        return old
+    }
+
+    static func isMethodName(_ key: String) -> Bool { Builtins.methodsByTag[5][key] != nil }
+
     deinit {
         guard !entries.isEmpty else { return }
         var values = Array(entries.values)
