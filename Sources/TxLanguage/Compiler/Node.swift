@@ -38,14 +38,6 @@ class Node {
     }
 }
 
-/// A node reference that costs no reference counting to call through. The
-/// strong reference lives beside it (an array of `Node`); these are for
-/// hot loops, where Swift would otherwise retain each element it calls.
-struct NodeRef {
-    unowned(unsafe) let node: Node
-    init(_ node: Node) { self.node = node }
-}
-
 /// What non-local control flow is in progress.
 enum Unwind { case none, breakLoop, continueLoop, returning }
 
@@ -182,19 +174,20 @@ final class CompoundAssignNode: Node {
 
 final class BlockNode: Node {
     let statements: [Node]
-    private let refs: [NodeRef]
     init(_ statements: [Node], _ site: Site) {
         self.statements = statements
-        self.refs = statements.map(NodeRef.init)
         super.init(site)
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         var last = Value.nil
-        for s in refs {
+        var i = 0
+        let n = statements.count
+        while i < n {
             // Ctrl-C during a long built-in is seen at the next statement.
             try checkInterrupt()
-            last = try s.node.eval(env, interp)
+            last = try statements[i].eval(env, interp)
             if interp.unwind != .none { return .nil }
+            i += 1
         }
         return last
     }
