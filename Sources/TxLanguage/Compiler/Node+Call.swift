@@ -219,6 +219,11 @@ final class CallNode: Node {
             if let fast = builtin.spec.fast, positional.count == builtin.spec.parameters.count {
                 let receiver = builtin.receiver
                 do {
+                    if positional.count == 1 {
+                        // One argument (`str(x)`, `len(xs)`): no buffer to set up.
+                        var x = try arg0.eval(env, interp)
+                        return try withUnsafePointer(to: &x) { try fast(receiver, UnsafeBufferPointer(start: $0, count: 1)) }
+                    }
                     return try withEvaluatedArguments(positional, env, interp) { try fast(receiver, $0) }
                 } catch { throw trace(error) }
             }
@@ -285,10 +290,20 @@ final class MethodCallNode: Node {
     let enclosing: String
     private var cachedTag = -1
     private var cachedMethod: Builtin?
+    /// The two hottest methods, run inline (see `Intrinsic`); set with the cache.
+    private var cachedIntrinsic = Intrinsic.none
+    /// The first two arguments in `let`s (past the count: `object`, never run).
+    private let arg0: Node, arg1: Node
+
+    /// Methods run in the node itself: `xs.append(x)` and `d.get(k, default)`,
+    /// exactly as their built-ins do, without the argument buffer and the call.
+    private enum Intrinsic { case none, listAppend, dictGet }
 
     init(_ object: Node, _ name: String, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
          enclosing: String, _ site: Site) {
         self.object = object; self.name = name; self.positional = positional
+        arg0 = positional.count > 0 ? positional[0] : object
+        arg1 = positional.count > 1 ? positional[1] : object
         self.keywordNames = keywordNames; self.keywordValues = keywordValues
         self.enclosing = enclosing
         super.init(site)
@@ -297,18 +312,40 @@ final class MethodCallNode: Node {
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let receiver = try object.eval(env, interp)
         // An inline cache: the same call site mostly sees the same type.
+        // (Native objects, tag 9, share a tag: looked up every time.)
         let tag = receiver.typeTag
-        let method: Builtin?
-        if tag == cachedTag && tag != 9 {
-            method = cachedMethod
-        } else {
-            method = Builtins.method(for: receiver, name)
-            if tag != 9 { cachedTag = tag; cachedMethod = method }
+        if tag != cachedTag && tag != 9 {
+            let found = Builtins.method(for: receiver, name)
+            cachedTag = tag; cachedMethod = found
+            let plain = found != nil && keywordNames.isEmpty
+            cachedIntrinsic = plain && tag == 4 && name == "append" && positional.count == 1 ? .listAppend
+                : plain && tag == 5 && name == "get" && positional.count == 2 ? .dictGet : .none
         }
+        // Each intrinsic checks the receiver's type itself.
+        switch cachedIntrinsic {
+        case .none: break
+        case .listAppend:
+            if case .list(let l) = receiver {
+                let v = try arg0.eval(env, interp)
+                l.items.append(v)
+                return .nil
+            }
+        case .dictGet:
+            // Only where no key shadows `get` (else the general route below).
+            if case .dict(let d) = receiver, d.methodNamedKeys == 0 {
+                let key = try arg0.eval(env, interp)
+                let fallback = try arg1.eval(env, interp)
+                guard case .string(let k) = key else {
+                    throw locate(TxError.runtime("dict.get(): 'key' must be a string, got \(key.typeName)"))
+                }
+                return d.value(forKey: k) ?? fallback
+            }
+        }
+        let method = tag == 9 ? Builtins.method(for: receiver, name) : cachedMethod
         // A dict's own key wins over a method of the same name (`d.keys()`
         // calls the function stored under "keys" if there is one). A dict
         // with no key named like a method can't shadow one: no look-up then.
-        if case .dict(let d) = receiver, method == nil || d.methodNamedKeys > 0, let v = d.entries[name] {
+        if case .dict(let d) = receiver, method == nil || d.methodNamedKeys > 0, let v = d.value(forKey: name) {
             guard case .function(let f) = v else {
                 throw locate(TxError.runtime("dict key '\(name)' holds \(v.typeName), not a function"))
             }

@@ -170,15 +170,6 @@ final class AssignElementNode: Node {
         switch target {
         case .element(let node):
             let object = try node.object.eval(env, interp)
-            if let single = node.single {
-                let i = try single.eval(env, interp)
-                var v = try value.eval(env, interp)
-                do {
-                    if let op { v = try binaryOperation(op, try getElement(object, at: i), v) }
-                    try setElement(object, at: i, v)
-                } catch { throw node.locate(error) }
-                return v
-            }
             let index = try node.evaluateSubscripts(env, interp)
             var v = try value.eval(env, interp)
             do {
@@ -199,6 +190,36 @@ final class AssignElementNode: Node {
             ref.store(v, env)
             return v
         }
+    }
+}
+
+/// An assignment to an element or member: `x[i] = v` with one plain index
+/// gets its own node, everything else an `AssignElementNode`.
+func makeAssignElement(_ target: AssignTarget, _ op: BinaryOperator?, _ value: Node, _ site: Site) -> Node {
+    if case .element(let node) = target, let single = node.single {
+        return AssignIndexNode(node, single, op, value, site)
+    }
+    return AssignElementNode(target, op, value, site)
+}
+
+/// `xs[i] = v`, `d[k] = v`, `d[k] += v`: one plain index, no index array,
+/// every part in a `let` (no enum to copy per run).
+final class AssignIndexNode: Node {
+    let target: IndexNode, object: Node, index: Node, op: BinaryOperator?, value: Node
+    init(_ target: IndexNode, _ index: Node, _ op: BinaryOperator?, _ value: Node, _ site: Site) {
+        self.target = target; self.object = target.object; self.index = index
+        self.op = op; self.value = value
+        super.init(site)
+    }
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let o = try object.eval(env, interp)
+        let i = try index.eval(env, interp)
+        var v = try value.eval(env, interp)
+        do {
+            if let op { v = try binaryOperation(op, try getElement(o, at: i), v) }
+            try setElement(o, at: i, v)
+        } catch { throw target.locate(error) }
+        return v
     }
 }
 

@@ -174,16 +174,37 @@ final class CompoundAssignNode: Node {
 
 final class BlockNode: Node {
     let statements: [Node]
+    /// The first three statements in `let`s: called through without the
+    /// retain and release an array element costs. Past the count they hold
+    /// a nil constant that never runs.
+    private let s0: Node, s1: Node, s2: Node
+
     init(_ statements: [Node], _ site: Site) {
         self.statements = statements
+        let filler = ConstantNode(.nil, site)
+        s0 = statements.count > 0 ? statements[0] : filler
+        s1 = statements.count > 1 ? statements[1] : filler
+        s2 = statements.count > 2 ? statements[2] : filler
         super.init(site)
     }
+
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        var last = Value.nil
-        var i = 0
         let n = statements.count
+        if n == 0 { return .nil }
+        // Ctrl-C during a long built-in is seen at the next statement.
+        try checkInterrupt()
+        var last = try s0.eval(env, interp)
+        if interp.unwind != .none { return .nil }
+        if n == 1 { return last }
+        try checkInterrupt()
+        last = try s1.eval(env, interp)
+        if interp.unwind != .none { return .nil }
+        if n == 2 { return last }
+        try checkInterrupt()
+        last = try s2.eval(env, interp)
+        if interp.unwind != .none { return .nil }
+        var i = 3
         while i < n {
-            // Ctrl-C during a long built-in is seen at the next statement.
             try checkInterrupt()
             last = try statements[i].eval(env, interp)
             if interp.unwind != .none { return .nil }

@@ -195,7 +195,7 @@ func contains(_ haystack: Value, _ needle: Value) throws -> Bool {
     case .list(let l): return try l.items.contains { try valuesEqual($0, needle) }
     case .dict(let d):
         guard case .string(let k) = needle else { return false }
-        return d.entries[k] != nil
+        return d.value(forKey: k) != nil
     case .string(let s):
         guard case .string(let sub) = needle else {
             throw TxError.runtime("'in <string>' needs a string on the left, got \(needle.typeName)")
@@ -293,7 +293,7 @@ private func dictKey(_ v: Value) throws -> String {
 
 private func dictValue(_ d: DictObject, _ v: Value) throws -> Value {
     let k = try dictKey(v)
-    guard let value = d.entries[k] else {
+    guard let value = d.value(forKey: k) else {
         throw TxError.runtime("dict has no key \(quotedShort(k))\(didYouMean(k, d.entries.keys))")
     }
     return value
@@ -405,7 +405,7 @@ func tensorRow(_ t: Tensor, _ i: Int) throws -> Value {
 
 /// `x.name`: dict keys, module variables, properties and methods of built-in types, object members.
 func getMember(_ object: Value, _ name: String, _ interp: Interpreter) throws -> Value {
-    if case .dict(let d) = object, let v = d.entries[name] { return v }
+    if case .dict(let d) = object, let v = d.value(forKey: name) { return v }
     if case .object(let o) = object, let v = try o.member(name, interp) { return v }
     if case .tensor(let t) = object, let v = t.attributes[name] {
         return v.ndim == 0 ? .number(widen(v.data[0])) : .tensor(v)  // `.kl` reads as a number

@@ -95,6 +95,15 @@ public final class DictObject {
         return old
     }
 
+    /// The value under `key`. Reads the entries in place: a plain read of
+    /// the stored property copies them first (three retains and releases).
+    @inline(__always)
+    public func value(forKey key: String) -> Value? { DictObject.lookup(&entries, key) }
+
+    private static func lookup(_ entries: inout OrderedDictionary<String, Value>, _ key: String) -> Value? {
+        entries[key]
+    }
+
     static func isMethodName(_ key: String) -> Bool { Builtins.methodsByTag[5][key] != nil }
 
     deinit {
