@@ -215,19 +215,31 @@ final class CallNode: Node {
             return try callClosure(function, env, interp)
         }
         if !function.isClosure && keywordNames.isEmpty {
-            let builtin = unsafeDowncast(function, to: BuiltinFunction.self)
-            if let fast = builtin.spec.fast, positional.count == builtin.spec.parameters.count {
-                let receiver = builtin.receiver
-                do {
-                    if positional.count == 1 {
-                        // One argument (`str(x)`, `len(xs)`): no buffer to set up.
-                        var x = try arg0.eval(env, interp)
-                        return try withUnsafePointer(to: &x) { try fast(receiver, UnsafeBufferPointer(start: $0, count: 1)) }
-                    }
-                    return try withEvaluatedArguments(positional, env, interp) { try fast(receiver, $0) }
-                } catch { throw trace(error) }
-            }
+            return try callBuiltin(function, env, interp)
         }
+        return try callGeneral(function, env, interp)
+    }
+
+    /// A built-in called with positional arguments: through its shortcut
+    /// (`fast`) when it has one. Not inlined, like `callClosure`.
+    @inline(never)
+    private func callBuiltin(_ function: Function, _ env: Env, _ interp: Interpreter) throws -> Value {
+        let builtin = unsafeDowncast(function, to: BuiltinFunction.self)
+        guard let fast = builtin.spec.fast, positional.count == builtin.spec.parameters.count else {
+            return try callGeneral(function, env, interp)
+        }
+        do {
+            if positional.count == 1 {
+                // One argument (`str(x)`, `len(xs)`): no buffer to set up.
+                var x = try arg0.eval(env, interp)
+                return try withUnsafePointer(to: &x) { try fast(builtin.receiver, UnsafeBufferPointer(start: $0, count: 1)) }
+            }
+            return try withEvaluatedArguments(positional, env, interp) { try fast(builtin.receiver, $0) }
+        } catch { throw trace(error) }
+    }
+
+    /// Any call: arguments evaluated into arrays, keywords bound by name.
+    private func callGeneral(_ function: Function, _ env: Env, _ interp: Interpreter) throws -> Value {
         let (args, keywords) = try evaluateArguments(positional, keywordNames, keywordValues, env, interp)
         do {
             return try function.call(interp, args, keywords)

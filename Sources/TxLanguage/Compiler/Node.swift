@@ -268,6 +268,20 @@ final class ForEachNode: Node {
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let collection = try iterable.eval(env, interp)
+        if case .list(let l) = collection, refs.count == 1 {
+            // `for x in xs`, written out: as the general iterator does, it
+            // sees the list as it is at each step (appends inside count).
+            let ref = refs[0]
+            var i = 0
+            while i < l.items.count {
+                try checkInterrupt()
+                ref.store(l.items[i], env)
+                i += 1
+                _ = try body.eval(env, interp)
+                if interp.loopShouldStop() { return .nil }
+            }
+            return .nil
+        }
         var iterator: ValueIterator
         do { iterator = try ValueIterator(collection, pairs: refs.count == 2) } catch { throw locate(error) }
         while let item = try iterator.next() {

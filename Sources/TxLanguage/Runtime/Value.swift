@@ -82,9 +82,21 @@ public final class DictObject {
         for key in entries.keys where DictObject.isMethodName(key) { methodNamedKeys += 1 }
     }
 
+    /// Where the key last found or stored sits. `d[k] = d.get(k, 0) + 1`
+    /// and `d[k] += 1` find the same key twice in a row; the second time
+    /// one comparison confirms it (a stale hint just misses).
+    private var hint = 0
+
     /// `d[key] = value`.
     public func set(_ key: String, _ value: Value) {
-        if entries.updateValue(value, forKey: key) == nil, DictObject.isMethodName(key) { methodNamedKeys += 1 }
+        if let i = DictObject.find(&entries, key, hint: hint) {
+            DictObject.replace(&entries, at: i, with: value)
+            hint = i
+        } else {
+            entries[key] = value
+            hint = entries.count - 1
+            if DictObject.isMethodName(key) { methodNamedKeys += 1 }
+        }
     }
 
     /// Removes `key`, returning what it held.
@@ -95,13 +107,27 @@ public final class DictObject {
         return old
     }
 
-    /// The value under `key`. Reads the entries in place: a plain read of
-    /// the stored property copies them first (three retains and releases).
-    @inline(__always)
-    public func value(forKey key: String) -> Value? { DictObject.lookup(&entries, key) }
+    /// The value under `key`.
+    public func value(forKey key: String) -> Value? {
+        guard let i = DictObject.find(&entries, key, hint: hint) else { return nil }
+        hint = i
+        return DictObject.value(&entries, at: i)
+    }
 
-    private static func lookup(_ entries: inout OrderedDictionary<String, Value>, _ key: String) -> Value? {
-        entries[key]
+    // The entries are reached through `inout` parameters: a plain read of
+    // the stored property copies them first (three retains and releases).
+
+    private static func find(_ entries: inout OrderedDictionary<String, Value>, _ key: String, hint: Int) -> Int? {
+        if hint < entries.count && entries.keys[hint] == key { return hint }
+        return entries.index(forKey: key)
+    }
+
+    private static func value(_ entries: inout OrderedDictionary<String, Value>, at i: Int) -> Value {
+        entries.values[i]
+    }
+
+    private static func replace(_ entries: inout OrderedDictionary<String, Value>, at i: Int, with value: Value) {
+        entries.values[i] = value
     }
 
     static func isMethodName(_ key: String) -> Bool { Builtins.methodsByTag[5][key] != nil }
