@@ -54,12 +54,10 @@ extension Interpreter {
     }
 }
 
-/// Throws `interrupted` if Ctrl-C arrived. Loops and calls poll this.
-/// The SIGINT flag's address, read directly (a load, not a call).
-let interruptFlag = tx_interrupt_flag()
-
+/// Throws `interrupted` if Ctrl-C arrived. Loops and calls poll this; the
+/// flag is read inline (a load, not a call).
 @inline(__always) func checkInterrupt() throws {
-    if interruptFlag.pointee != 0 {
+    if tx_interrupt_requested() != 0 {
         tx_clear_interrupt()
         throw TxError(.interrupted, "interrupted")
     }
