@@ -21,6 +21,12 @@ class Node {
         fatalError("Node.eval is abstract")
     }
 
+    /// Runs the node as a condition (`if`, `while`): whether its value is
+    /// truthy. Comparisons override it to skip making a bool value.
+    func test(_ env: Env, _ interp: Interpreter) throws -> Bool {
+        try eval(env, interp).isTruthy
+    }
+
     /// Gives an error without a location this node's location.
     func locate(_ error: Error) -> TxError {
         var e: TxError
@@ -218,7 +224,7 @@ final class IfNode: Node {
         self.condition = condition; self.then = then; self.otherwise = otherwise; super.init(site)
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        if try condition.eval(env, interp).isTruthy { return try then.eval(env, interp) }
+        if try condition.test(env, interp) { return try then.eval(env, interp) }
         return try otherwise?.eval(env, interp) ?? .nil
     }
 }
@@ -227,7 +233,7 @@ final class WhileNode: Node {
     let condition: Node, body: Node
     init(_ condition: Node, _ body: Node, _ site: Site) { self.condition = condition; self.body = body; super.init(site) }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        while try condition.eval(env, interp).isTruthy {
+        while try condition.test(env, interp) {
             try checkInterrupt()
             _ = try body.eval(env, interp)
             if interp.loopShouldStop() { return .nil }

@@ -7,7 +7,10 @@ import Glibc
 /// the shortest decimal that reads back exactly, like Python's `repr`.
 public func formatNumber(_ x: Double) -> String {
     // Small whole numbers (counters, keys built with str(i)) from a table.
-    if x >= 0, x < Double(smallIntegerStrings.count), x == x.rounded() { return smallIntegerStrings[Int(x)] }
+    if x >= 0, x < 1024 {
+        let i = Int(x)
+        if Double(i) == x { return smallIntegerStrings[i] }
+    }
     if x == x.rounded(), abs(x) < 1e16 {
         return x == 0 ? "0" : String(Int64(x))
     }
