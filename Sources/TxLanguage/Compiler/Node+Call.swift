@@ -184,6 +184,10 @@ final class CallNode: Node {
     /// (`fib(n - 1)`): its function is read in place, without a node call.
     private let globalModule: Module?
     private let globalSlot: Int
+    /// The shortcut of a built-in called by its name with all its
+    /// arguments, positionally (`str(x)`, `len(xs)`): the callee is a
+    /// constant, so the shortcut is taken once, here.
+    private let constantFast: ((Value?, UnsafeBufferPointer<Value>) throws -> Value)?
 
     init(_ callee: Node, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
          enclosing: String, _ site: Site) {
@@ -194,6 +198,13 @@ final class CallNode: Node {
         let global = callee as? GlobalGet
         globalModule = global?.module
         globalSlot = global?.slot ?? 0
+        if let constant = callee as? ConstantNode, case .function(let f) = constant.value,
+           let builtin = f as? BuiltinFunction, builtin.receiver == nil, keywordNames.isEmpty,
+           positional.count == builtin.spec.parameters.count {
+            constantFast = builtin.spec.fast
+        } else {
+            constantFast = nil
+        }
         self.keywordNames = keywordNames; self.keywordValues = keywordValues
         self.enclosing = enclosing
         super.init(site)
@@ -203,6 +214,8 @@ final class CallNode: Node {
         let function: Function
         if let m = globalModule, case .function(let fn) = m.values[globalSlot] {
             function = fn
+        } else if constantFast != nil {
+            return try callConstantBuiltin(env, interp)
         } else {
             // Switching on the result itself moves its payload out (no copy).
             switch try callee.eval(env, interp) {
@@ -235,6 +248,19 @@ final class CallNode: Node {
                 return try withUnsafePointer(to: &x) { try fast(builtin.receiver, UnsafeBufferPointer(start: $0, count: 1)) }
             }
             return try withEvaluatedArguments(positional, env, interp) { try fast(builtin.receiver, $0) }
+        } catch { throw trace(error) }
+    }
+
+    /// A built-in named in the source, through its shortcut (`constantFast`).
+    @inline(never)
+    private func callConstantBuiltin(_ env: Env, _ interp: Interpreter) throws -> Value {
+        guard let fast = constantFast else { return .nil }  // the caller checked
+        do {
+            if positional.count == 1 {
+                var x = try arg0.eval(env, interp)
+                return try withUnsafePointer(to: &x) { try fast(nil, UnsafeBufferPointer(start: $0, count: 1)) }
+            }
+            return try withEvaluatedArguments(positional, env, interp) { try fast(nil, $0) }
         } catch { throw trace(error) }
     }
 
