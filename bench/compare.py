@@ -4,19 +4,26 @@
 Whole-process wall time, best of N runs (start-up included for everyone).
 A peer that is not installed is skipped. Usage: compare.py TX_BINARY [--runs N]
 """
-import os, shutil, subprocess, sys, time
+import os, resource, shutil, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Best CPU time (user + sys) of the last best_time call's command: on a
+# loaded machine wall time mostly measures waiting for a core; CPU time much less.
+last_cpu = None
 
 def best_time(cmd, runs):
-    best, out = float("inf"), ""
+    global last_cpu
+    best, out, last_cpu = float("inf"), "", float("inf")
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True)
         dt = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if p.returncode != 0:
             return None, p.stderr.strip()[:200]
-        best, out = min(best, dt), p.stdout.strip()
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best, out, last_cpu = min(best, dt), p.stdout.strip(), min(last_cpu, cpu)
     return best, out
 
 def main():
@@ -25,21 +32,30 @@ def main():
     peers = [("python3", shutil.which("python3"), ".py"), ("lua5.4", shutil.which("lua5.4"), ".lua")]
     print(f"interpreter (best of {runs}, whole process, seconds)")
     print(f"{'benchmark':<10} {'tx':>8} " + " ".join(f"{name:>9} {'ratio':>6}" for name, _, _ in peers))
+    cpu_rows = []
     for bench in ["fib27", "fib32", "loop", "listdict"]:
         t_tx, out_tx = best_time([tx, os.path.join(HERE, "interp", bench + ".tx")], runs)
+        c_tx = last_cpu
         row = f"{bench:<10} {t_tx:8.3f} " if t_tx else f"{bench:<10} {'fail':>8} "
+        cpu_row = f"{bench:<10} {c_tx:8.3f} " if t_tx else f"{bench:<10} {'fail':>8} "
         for name, exe, ext in peers:
             if not exe:
                 row += f"{'-':>9} {'skip':>6} "
+                cpu_row += f"{'-':>9} {'skip':>6} "
                 continue
             t, out = best_time([exe, os.path.join(HERE, "interp", bench + ext)], runs)
             if t is None or t_tx is None:
                 row += f"{'fail':>9} {'-':>6} "
+                cpu_row += f"{'fail':>9} {'-':>6} "
                 continue
             same = "" if out == out_tx else "!"
             row += f"{t:9.3f} {t_tx / t:5.2f}x{same}"
+            cpu_row += f"{last_cpu:9.3f} {c_tx / max(last_cpu, 1e-9):5.2f}x{same}"
         print(row)
+        cpu_rows.append(cpu_row)
     print("(ratio = tx time / peer time; below 1 means tx is faster; '!' marks a different answer)")
+    print(f"\nthe same runs, best CPU time (user + sys, seconds)")
+    print("\n".join(cpu_rows))
 
     t_tx, _ = best_time([tx, "-e", "1"], 10)
     t_py, _ = best_time([sys.executable, "-c", "pass"], 10)

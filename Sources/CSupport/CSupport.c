@@ -5,11 +5,11 @@
 #include <pty.h>
 #include <pthread.h>
 
-static volatile sig_atomic_t interrupt_flag = 0;
+volatile sig_atomic_t tx_interrupt_state = 0;
 
-volatile int *_Nonnull tx_interrupt_flag(void) { return (volatile int *)&interrupt_flag; }
+volatile int *_Nonnull tx_interrupt_flag(void) { return (volatile int *)&tx_interrupt_state; }
 
-static void on_sigint(int signo) { (void)signo; interrupt_flag = 1; }
+static void on_sigint(int signo) { (void)signo; tx_interrupt_state = 1; }
 
 void tx_install_sigint_handler(void) {
     struct sigaction sa;
@@ -26,9 +26,9 @@ void tx_install_sigint_handler(void) {
 }
 
 void tx_default_sigint(void) { signal(SIGINT, SIG_DFL); }
-int tx_interrupt_pending(void) { return interrupt_flag != 0; }
-void tx_clear_interrupt(void) { interrupt_flag = 0; }
-void tx_raise_interrupt(void) { interrupt_flag = 1; }
+int tx_interrupt_pending(void) { return tx_interrupt_state != 0; }
+void tx_clear_interrupt(void) { tx_interrupt_state = 0; }
+void tx_raise_interrupt(void) { tx_interrupt_state = 1; }
 
 void tx_block_sigint_in_this_thread(void) {
     sigset_t set;

@@ -3,6 +3,7 @@
 #ifndef TX_CSUPPORT_H
 #define TX_CSUPPORT_H
 #include <sys/types.h>
+#include <signal.h>
 
 /// Installs a SIGINT handler (sigaction, no SA_RESTART) that sets a flag.
 void tx_install_sigint_handler(void);
@@ -18,6 +19,11 @@ void tx_default_sigint(void);
 int tx_interrupt_pending(void);
 /// The flag itself, for a fast poll (a volatile load).
 volatile int *_Nonnull tx_interrupt_flag(void);
+/// The flag's storage, read by `tx_interrupt_requested` below.
+extern volatile sig_atomic_t tx_interrupt_state;
+/// Nonzero once SIGINT arrived: inlined into the interpreter's hot loops
+/// (a load, with no call and no lazy global to initialise).
+static inline int tx_interrupt_requested(void) { return tx_interrupt_state != 0; }
 /// Clears the SIGINT flag.
 void tx_clear_interrupt(void);
 /// Sets the flag by hand (tests, or a callback asking to stop).

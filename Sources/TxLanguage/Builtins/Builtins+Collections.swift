@@ -142,12 +142,12 @@ extension Builtins {
                 guard case .dict(let d)? = receiver, case .string(let key) = args[0] else {
                     throw TxError.runtime("dict.get(): 'key' must be a string, got \(args[0].typeName)")
                 }
-                return d.entries[key] ?? args[1]
+                return d.value(forKey: key) ?? args[1]
             },
         Builtin("remove(key)", "Removes key and returns its value (error if absent).", example: #"d.remove("a")"#,
                 receiver: "dict") { a in
             let key = try a.string("key")
-            guard let v = dict(a).entries.removeValue(forKey: key) else {
+            guard let v = dict(a).removeValue(forKey: key) else {
                 throw TxError.runtime("dict has no key \(quoted(key))")
             }
             return v

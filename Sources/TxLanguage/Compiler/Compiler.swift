@@ -141,12 +141,12 @@ final class Compiler {
                     let ref = resolve(name) ?? .global(module, module.forwardSlot(for: name), name: name)
                     return CompoundAssignNode(ref, binary, value, s)
                 }
-                return AssignElementNode(try assignTarget(targets[0], isLet: false), binary, value, s)
+                return makeAssignElement(try assignTarget(targets[0], isLet: false), binary, value, s)
             }
             if targets.count == 1 {
                 let target = try assignTarget(targets[0], isLet: isLet)
                 if case .variable(let ref) = target { return AssignNode(ref, value, s) }
-                return AssignElementNode(target, nil, value, s)
+                return makeAssignElement(target, nil, value, s)
             }
             return DestructureNode(try targets.map { try assignTarget($0, isLet: isLet) }, value, s)
         case .function(let decl):

@@ -7,9 +7,8 @@ final class FunctionProto {
     /// Default-value nodes, evaluated in the callee's frame (nil = required).
     let defaults: [Node?]
     var slotCount: Int = 0
-    /// The body; `run` calls it through `bodyRef` to skip reference counting.
-    var body: Node! { didSet { bodyRef = NodeRef(body) } }
-    private(set) var bodyRef: NodeRef!
+    /// The body, set once compiled (closures copy it into a `let`).
+    var body: Node!
     let file: SourceFile
     /// Defined at a module's top level: it sees globals, needs no parent frame.
     let isTopLevel: Bool
@@ -36,10 +35,13 @@ final class FunctionProto {
 final class Closure: Function {
     let proto: FunctionProto
     let env: Frame?
+    /// `proto.body`, kept in a `let` so calls through it need no retain.
+    let body: Node
 
     init(_ proto: FunctionProto, env: Frame?) {
         self.proto = proto
         self.env = env
+        self.body = proto.body  // closures are made at run time, after compiling
         super.init(name: proto.name, isClosure: true)
     }
 
@@ -119,7 +121,9 @@ extension Interpreter {
     /// `run` for calls whose first `positional` parameters were given and no others.
     @inline(__always)
     func run(_ closure: Closure, _ env: Env, positional: Int) throws -> Value {
-        try run(closure, env, given: { $0 < positional })
+        // All parameters given (the usual case): no defaults to look at.
+        if positional == closure.proto.parameterCount { return try run(closure, env, given: { _ in true }) }
+        return try run(closure, env, given: { $0 < positional })
     }
 
     /// Runs a closure's body with its arguments bound: fills defaults for the
@@ -143,7 +147,7 @@ extension Interpreter {
         try checkInterrupt()
         let result: Value
         do {
-            result = try p.bodyRef.node.eval(env, self)
+            result = try closure.body.eval(env, self)
         } catch var e as TxError where e.location != nil && e.stack.isEmpty && e.kind != .interrupted {
             // The innermost tx frame: where in this function the error happened.
             e.stack.append(TxError.Frame(function: closure.name, file: e.file, location: e.location))
@@ -161,66 +165,148 @@ extension Interpreter {
 
 /// `f(args)`. Calls to tx closures with positional arguments take a fast
 /// path that evaluates the arguments straight into the callee's frame.
+///
+/// Nodes are reached through `let` properties: Swift calls through those
+/// without reference counting, where a reference loaded from an array or an
+/// `unowned(unsafe)` field is retained and released around every call.
 final class CallNode: Node {
     let callee: Node
     let positional: [Node]
     let keywordNames: [String]
     let keywordValues: [Node]
-    private let positionalRefs: [NodeRef]
+    /// The first three arguments, for the fast path (see above); past
+    /// `positional.count` they repeat `callee` and are never evaluated
+    /// (non-optional: binding an optional `let` would retain it).
+    private let arg0: Node, arg1: Node, arg2: Node
     /// The function this call sits in, for the call stack.
     let enclosing: String
+    /// The callee's module and slot when it is a module variable
+    /// (`fib(n - 1)`): its function is read in place, without a node call.
+    private let globalModule: Module?
+    private let globalSlot: Int
+    /// The shortcut of a built-in called by its name with all its
+    /// arguments, positionally (`str(x)`, `len(xs)`): the callee is a
+    /// constant, so the shortcut is taken once, here.
+    private let constantFast: ((Value?, UnsafeBufferPointer<Value>) throws -> Value)?
 
     init(_ callee: Node, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
          enclosing: String, _ site: Site) {
         self.callee = callee; self.positional = positional
-        self.positionalRefs = positional.map(NodeRef.init)
+        arg0 = positional.count > 0 ? positional[0] : callee
+        arg1 = positional.count > 1 ? positional[1] : callee
+        arg2 = positional.count > 2 ? positional[2] : callee
+        let global = callee as? GlobalGet
+        globalModule = global?.module
+        globalSlot = global?.slot ?? 0
+        if let constant = callee as? ConstantNode, case .function(let f) = constant.value,
+           let builtin = f as? BuiltinFunction, builtin.receiver == nil, keywordNames.isEmpty,
+           positional.count == builtin.spec.parameters.count {
+            constantFast = builtin.spec.fast
+        } else {
+            constantFast = nil
+        }
         self.keywordNames = keywordNames; self.keywordValues = keywordValues
         self.enclosing = enclosing
         super.init(site)
     }
 
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        let f = try callee.eval(env, interp)
-        guard case .function(let function) = f else {
-            throw locate(TxError.runtime("\(f.typeName) is not callable\(f.typeName == "nil" ? "" : " (value: \(shortRepr(f)))")"))
+        let function: Function
+        if let m = globalModule, case .function(let fn) = m.values[globalSlot] {
+            function = fn
+        } else if constantFast != nil {
+            return try callConstantBuiltin(env, interp)
+        } else {
+            // Switching on the result itself moves its payload out (no copy).
+            switch try callee.eval(env, interp) {
+            case .function(let fn): function = fn
+            case let f:
+                throw locate(TxError.runtime("\(f.typeName) is not callable\(f.typeName == "nil" ? "" : " (value: \(shortRepr(f)))")"))
+            }
         }
         if function.isClosure && keywordNames.isEmpty {
-            let closure = unsafeDowncast(function, to: Closure.self)
-            let p = closure.proto
-            let n = positional.count
-            guard n <= p.parameterCount else {
-                throw locate(TxError.runtime(arityMessage(closure.name, p.parameterCount, n)))
-            }
-            do {
-                if !p.needsHeapFrame {
-                    // The common case, written out: slots on the value stack,
-                    // arguments evaluated straight into them.
-                    let count = p.slotCount
-                    let slots = try interp.pushFrame(count)
-                    defer { interp.popFrame(slots, count) }
-                    var i = 0
-                    while i < n { slots[i] = try positionalRefs[i].node.eval(env, interp); i += 1 }
-                    return try interp.run(closure, Env(slots: slots, parent: closure.env, frame: nil), positional: n)
-                }
-                let args = positionalRefs
-                return try interp.invoke(closure) { slots in
-                    var i = 0
-                    while i < n { slots[i] = try args[i].node.eval(env, interp); i += 1 }
-                } given: { $0 < n }
-            } catch { throw trace(error) }
+            return try callClosure(function, env, interp)
         }
         if !function.isClosure && keywordNames.isEmpty {
-            let builtin = unsafeDowncast(function, to: BuiltinFunction.self)
-            if let fast = builtin.spec.fast, positional.count == builtin.spec.parameters.count {
-                let receiver = builtin.receiver
-                do {
-                    return try withEvaluatedArguments(positionalRefs, env, interp) { try fast(receiver, $0) }
-                } catch { throw trace(error) }
-            }
+            return try callBuiltin(function, env, interp)
         }
+        return try callGeneral(function, env, interp)
+    }
+
+    /// A built-in called with positional arguments: through its shortcut
+    /// (`fast`) when it has one. Not inlined, like `callClosure`.
+    @inline(never)
+    private func callBuiltin(_ function: Function, _ env: Env, _ interp: Interpreter) throws -> Value {
+        let builtin = unsafeDowncast(function, to: BuiltinFunction.self)
+        guard let fast = builtin.spec.fast, positional.count == builtin.spec.parameters.count else {
+            return try callGeneral(function, env, interp)
+        }
+        do {
+            if positional.count == 1 {
+                // One argument (`str(x)`, `len(xs)`): no buffer to set up.
+                var x = try arg0.eval(env, interp)
+                return try withUnsafePointer(to: &x) { try fast(builtin.receiver, UnsafeBufferPointer(start: $0, count: 1)) }
+            }
+            return try withEvaluatedArguments(positional, env, interp) { try fast(builtin.receiver, $0) }
+        } catch { throw trace(error) }
+    }
+
+    /// A built-in named in the source, through its shortcut (`constantFast`).
+    @inline(never)
+    private func callConstantBuiltin(_ env: Env, _ interp: Interpreter) throws -> Value {
+        guard let fast = constantFast else { return .nil }  // the caller checked
+        do {
+            if positional.count == 1 {
+                var x = try arg0.eval(env, interp)
+                return try withUnsafePointer(to: &x) { try fast(nil, UnsafeBufferPointer(start: $0, count: 1)) }
+            }
+            return try withEvaluatedArguments(positional, env, interp) { try fast(nil, $0) }
+        } catch { throw trace(error) }
+    }
+
+    /// Any call: arguments evaluated into arrays, keywords bound by name.
+    private func callGeneral(_ function: Function, _ env: Env, _ interp: Interpreter) throws -> Value {
         let (args, keywords) = try evaluateArguments(positional, keywordNames, keywordValues, env, interp)
         do {
             return try function.call(interp, args, keywords)
+        } catch { throw trace(error) }
+    }
+
+    /// Calls a tx closure with positional arguments. Not inlined: the
+    /// closure arrives borrowed, so nothing retains it again for the call.
+    @inline(never)
+    private func callClosure(_ function: Function, _ env: Env, _ interp: Interpreter) throws -> Value {
+        let closure = unsafeDowncast(function, to: Closure.self)
+        let p = closure.proto
+        let n = positional.count
+        guard n <= p.parameterCount else {
+            throw locate(TxError.runtime(arityMessage(closure.name, p.parameterCount, n)))
+        }
+        do {
+            if !p.needsHeapFrame {
+                // The common case, written out: slots on the value stack,
+                // arguments evaluated straight into them.
+                let count = p.slotCount
+                let slots = try interp.pushFrame(count)
+                defer { interp.popFrame(slots, count) }
+                if n > 0 {
+                    slots[0] = try arg0.eval(env, interp)
+                    if n > 1 {
+                        slots[1] = try arg1.eval(env, interp)
+                        if n > 2 {
+                            slots[2] = try arg2.eval(env, interp)
+                            var i = 3
+                            while i < n { slots[i] = try positional[i].eval(env, interp); i += 1 }
+                        }
+                    }
+                }
+                return try interp.run(closure, Env(slots: slots, parent: closure.env, frame: nil), positional: n)
+            }
+            let args = positional
+            return try interp.invoke(closure) { slots in
+                var i = 0
+                while i < n { slots[i] = try args[i].eval(env, interp); i += 1 }
+            } given: { $0 < n }
         } catch { throw trace(error) }
     }
 
@@ -232,77 +318,6 @@ final class CallNode: Node {
             e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location))
         }
         return e
-    }
-}
-
-/// `x.name(args)`: calls a method without making a bound-method value.
-final class MethodCallNode: Node {
-    let object: Node, name: String
-    let positional: [Node], keywordNames: [String], keywordValues: [Node]
-    let enclosing: String
-    private let positionalRefs: [NodeRef]
-    private var cachedTag = -1
-    private var cachedMethod: Builtin?
-
-    init(_ object: Node, _ name: String, _ positional: [Node], _ keywordNames: [String], _ keywordValues: [Node],
-         enclosing: String, _ site: Site) {
-        self.object = object; self.name = name; self.positional = positional
-        self.positionalRefs = positional.map(NodeRef.init)
-        self.keywordNames = keywordNames; self.keywordValues = keywordValues
-        self.enclosing = enclosing
-        super.init(site)
-    }
-
-    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        let receiver = try object.eval(env, interp)
-        // A dict's own key wins over a method of the same name (`d.keys()`
-        // calls the function stored under "keys" if there is one).
-        if case .dict(let d) = receiver, let v = d.entries[name] {
-            guard case .function(let f) = v else {
-                throw locate(TxError.runtime("dict key '\(name)' holds \(v.typeName), not a function"))
-            }
-            let (args, keywords) = try evaluateArguments(positional, keywordNames, keywordValues, env, interp)
-            do { return try f.call(interp, args, keywords) } catch {
-                var e = locate(error)
-                if !e.stack.isEmpty { e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location)) }
-                throw e
-            }
-        }
-        // An inline cache: the same call site mostly sees the same type.
-        let tag = receiver.typeTag
-        let method: Builtin?
-        if tag == cachedTag && tag != 9 {
-            method = cachedMethod
-        } else {
-            method = Builtins.method(for: receiver, name)
-            if tag != 9 { cachedTag = tag; cachedMethod = method }
-        }
-        if let method, let fast = method.fast, keywordNames.isEmpty, positional.count == method.parameters.count {
-            do {
-                return try withEvaluatedArguments(positionalRefs, env, interp) { try fast(receiver, $0) }
-            } catch { throw locate(error) }
-        }
-        let (args, keywords) = try evaluateArguments(positional, keywordNames, keywordValues, env, interp)
-        do {
-            if let method {
-                if method.isProperty {
-                    throw TxError.runtime("'\(name)' is a property of \(receiver.typeName), not a method: write .\(name) without ()")
-                }
-                let bound = try method.bind(args, keywords, interp: interp, receiver: receiver)
-                return try method.body(bound)
-            }
-            let member = try getMember(receiver, name, interp)
-            guard case .function(let f) = member else {
-                throw TxError.runtime("\(receiver.typeName) member '\(name)' is \(member.typeName), not a function")
-            }
-            return try f.call(interp, args, keywords)
-        } catch {
-            var e = locate(error)
-            if !e.stack.isEmpty {
-                e.stack.append(TxError.Frame(function: enclosing, file: site.file, location: site.location))
-            }
-            throw e
-        }
     }
 }
 
@@ -325,7 +340,7 @@ func evaluateArguments(_ positional: [Node], _ names: [String], _ values: [Node]
 /// Evaluates argument nodes into stack memory (no heap allocation) and
 /// passes them to `body`.
 @inline(__always)
-func withEvaluatedArguments<R>(_ refs: [NodeRef], _ env: Env, _ interp: Interpreter,
+func withEvaluatedArguments<R>(_ refs: [Node], _ env: Env, _ interp: Interpreter,
                                _ body: (UnsafeBufferPointer<Value>) throws -> R) throws -> R {
     let n = refs.count
     if n == 0 { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
@@ -334,7 +349,7 @@ func withEvaluatedArguments<R>(_ refs: [NodeRef], _ env: Env, _ interp: Interpre
         var done = 0
         defer { base.deinitialize(count: done) }
         while done < n {
-            (base + done).initialize(to: try refs[done].node.eval(env, interp))
+            (base + done).initialize(to: try refs[done].eval(env, interp))
             done += 1
         }
         return try body(UnsafeBufferPointer(start: base, count: n))

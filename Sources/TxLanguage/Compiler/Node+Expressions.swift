@@ -106,6 +106,22 @@ final class BinaryNode: Node {
         if case .number(let a) = l, case .number(let b) = r, let v = numericFastPath(op, a, b) { return v }
         do { return try binaryOperation(op, l, r) } catch { throw locate(error) }
     }
+    override func test(_ env: Env, _ interp: Interpreter) throws -> Bool {
+        let l = try left.eval(env, interp)
+        let r = try right.eval(env, interp)
+        if case .number(let a) = l, case .number(let b) = r {
+            switch op {
+            case .lt: return a < b
+            case .le: return a <= b
+            case .gt: return a > b
+            case .ge: return a >= b
+            case .eq: return a == b
+            case .ne: return a != b
+            default: break
+            }
+        }
+        do { return try binaryOperation(op, l, r).isTruthy } catch { throw locate(error) }
+    }
 }
 
 /// `fn (x) {…}` and `x -> …`: makes a closure over the current frame.
@@ -193,11 +209,46 @@ final class AssignElementNode: Node {
     }
 }
 
+/// An assignment to an element or member: `x[i] = v` with one plain index
+/// gets its own node, everything else an `AssignElementNode`.
+func makeAssignElement(_ target: AssignTarget, _ op: BinaryOperator?, _ value: Node, _ site: Site) -> Node {
+    if case .element(let node) = target, let single = node.single {
+        return AssignIndexNode(node, single, op, value, site)
+    }
+    return AssignElementNode(target, op, value, site)
+}
+
+/// `xs[i] = v`, `d[k] = v`, `d[k] += v`: one plain index, no index array,
+/// every part in a `let` (no enum to copy per run).
+final class AssignIndexNode: Node {
+    let target: IndexNode, object: Node, index: Node, op: BinaryOperator?, value: Node
+    init(_ target: IndexNode, _ index: Node, _ op: BinaryOperator?, _ value: Node, _ site: Site) {
+        self.target = target; self.object = target.object; self.index = index
+        self.op = op; self.value = value
+        super.init(site)
+    }
+    override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
+        let o = try object.eval(env, interp)
+        let i = try index.eval(env, interp)
+        var v = try value.eval(env, interp)
+        do {
+            if let op { v = try binaryOperation(op, try getElement(o, at: i), v) }
+            try setElement(o, at: i, v)
+        } catch { throw target.locate(error) }
+        return v
+    }
+}
+
 /// `t[i, a:b, mask]`.
 final class IndexNode: Node {
     let object: Node, subscripts: [SubscriptNode]
+    /// The index of `x[i]` (one subscript, not a slice): the common case,
+    /// run without building an index array.
+    let single: Node?
     init(_ object: Node, _ subscripts: [SubscriptNode], _ site: Site) {
-        self.object = object; self.subscripts = subscripts; super.init(site)
+        self.object = object; self.subscripts = subscripts
+        if subscripts.count == 1, case .index(let n) = subscripts[0] { single = n } else { single = nil }
+        super.init(site)
     }
     func evaluateSubscripts(_ env: Env, _ interp: Interpreter) throws -> [IndexValue] {
         var out: [IndexValue] = []
@@ -221,6 +272,10 @@ final class IndexNode: Node {
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let o = try object.eval(env, interp)
+        if let single {
+            let i = try single.eval(env, interp)
+            do { return try getElement(o, at: i) } catch { throw locate(error) }
+        }
         let index = try evaluateSubscripts(env, interp)
         do { return try getElement(o, index) } catch { throw locate(error) }
     }
@@ -266,12 +321,45 @@ final class ImportNode: Node {
 /// on the hottest paths of numeric code.
 final class LocalConstBinaryNode: Node {
     let op: BinaryOperator, slot: Int, constant: Double
+    /// The constant as an Int when it is a positive whole number (0 if
+    /// not): `i % 97` then needs no checks on the right-hand side.
+    private let positiveInt: Int
     init(_ op: BinaryOperator, _ slot: Int, _ constant: Double, _ site: Site) {
-        self.op = op; self.slot = slot; self.constant = constant; super.init(site)
+        self.op = op; self.slot = slot; self.constant = constant
+        positiveInt = constant >= 1 && constant < 9.0e15 && constant == constant.rounded() ? Int(constant) : 0
+        super.init(site)
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        if case .number(let a) = env.slots[slot], let v = numericFastPath(op, a, constant) { return v }
+        if case .number(let a) = env.slots[slot] {
+            switch op {
+            case .add: return .number(a + constant)
+            case .sub: return .number(a - constant)
+            case .mul: return .number(a * constant)
+            case .mod:
+                if positiveInt > 0 && a > 0 && a < 9.0e15 {
+                    let i = Int(a)
+                    if Double(i) == a { return .number(Double(i % positiveInt)) }
+                }
+                return .number(floorMod(a, constant))
+            default:
+                if let v = numericFastPath(op, a, constant) { return v }
+            }
+        }
         do { return try binaryOperation(op, env.slots[slot], .number(constant)) } catch { throw locate(error) }
+    }
+    override func test(_ env: Env, _ interp: Interpreter) throws -> Bool {
+        if case .number(let a) = env.slots[slot] {
+            switch op {
+            case .lt: return a < constant
+            case .le: return a <= constant
+            case .gt: return a > constant
+            case .ge: return a >= constant
+            case .eq: return a == constant
+            case .ne: return a != constant
+            default: break
+            }
+        }
+        return try eval(env, interp).isTruthy
     }
 }
 

@@ -21,6 +21,12 @@ class Node {
         fatalError("Node.eval is abstract")
     }
 
+    /// Runs the node as a condition (`if`, `while`): whether its value is
+    /// truthy. Comparisons override it to skip making a bool value.
+    func test(_ env: Env, _ interp: Interpreter) throws -> Bool {
+        try eval(env, interp).isTruthy
+    }
+
     /// Gives an error without a location this node's location.
     func locate(_ error: Error) -> TxError {
         var e: TxError
@@ -36,14 +42,6 @@ class Node {
         }
         return e
     }
-}
-
-/// A node reference that costs no reference counting to call through. The
-/// strong reference lives beside it (an array of `Node`); these are for
-/// hot loops, where Swift would otherwise retain each element it calls.
-struct NodeRef {
-    unowned(unsafe) let node: Node
-    init(_ node: Node) { self.node = node }
 }
 
 /// What non-local control flow is in progress.
@@ -62,12 +60,10 @@ extension Interpreter {
     }
 }
 
-/// Throws `interrupted` if Ctrl-C arrived. Loops and calls poll this.
-/// The SIGINT flag's address, read directly (a load, not a call).
-let interruptFlag = tx_interrupt_flag()
-
+/// Throws `interrupted` if Ctrl-C arrived. Loops and calls poll this; the
+/// flag is read inline (a load, not a call).
 @inline(__always) func checkInterrupt() throws {
-    if interruptFlag.pointee != 0 {
+    if tx_interrupt_requested() != 0 {
         tx_clear_interrupt()
         throw TxError(.interrupted, "interrupted")
     }
@@ -182,19 +178,41 @@ final class CompoundAssignNode: Node {
 
 final class BlockNode: Node {
     let statements: [Node]
-    private let refs: [NodeRef]
+    /// The first three statements in `let`s: called through without the
+    /// retain and release an array element costs. Past the count they hold
+    /// a nil constant that never runs.
+    private let s0: Node, s1: Node, s2: Node
+
     init(_ statements: [Node], _ site: Site) {
         self.statements = statements
-        self.refs = statements.map(NodeRef.init)
+        let filler = ConstantNode(.nil, site)
+        s0 = statements.count > 0 ? statements[0] : filler
+        s1 = statements.count > 1 ? statements[1] : filler
+        s2 = statements.count > 2 ? statements[2] : filler
         super.init(site)
     }
+
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        var last = Value.nil
-        for s in refs {
-            // Ctrl-C during a long built-in is seen at the next statement.
+        let n = statements.count
+        if n == 0 { return .nil }
+        // Ctrl-C during a long built-in is seen at the next statement.
+        try checkInterrupt()
+        var last = try s0.eval(env, interp)
+        if interp.unwind != .none { return .nil }
+        if n == 1 { return last }
+        try checkInterrupt()
+        last = try s1.eval(env, interp)
+        if interp.unwind != .none { return .nil }
+        if n == 2 { return last }
+        try checkInterrupt()
+        last = try s2.eval(env, interp)
+        if interp.unwind != .none { return .nil }
+        var i = 3
+        while i < n {
             try checkInterrupt()
-            last = try s.node.eval(env, interp)
+            last = try statements[i].eval(env, interp)
             if interp.unwind != .none { return .nil }
+            i += 1
         }
         return last
     }
@@ -206,7 +224,7 @@ final class IfNode: Node {
         self.condition = condition; self.then = then; self.otherwise = otherwise; super.init(site)
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        if try condition.eval(env, interp).isTruthy { return try then.eval(env, interp) }
+        if try condition.test(env, interp) { return try then.eval(env, interp) }
         return try otherwise?.eval(env, interp) ?? .nil
     }
 }
@@ -215,7 +233,7 @@ final class WhileNode: Node {
     let condition: Node, body: Node
     init(_ condition: Node, _ body: Node, _ site: Site) { self.condition = condition; self.body = body; super.init(site) }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
-        while try condition.eval(env, interp).isTruthy {
+        while try condition.test(env, interp) {
             try checkInterrupt()
             _ = try body.eval(env, interp)
             if interp.loopShouldStop() { return .nil }
@@ -254,6 +272,20 @@ final class ForEachNode: Node {
     }
     override func eval(_ env: Env, _ interp: Interpreter) throws -> Value {
         let collection = try iterable.eval(env, interp)
+        if case .list(let l) = collection, refs.count == 1 {
+            // `for x in xs`, written out: as the general iterator does, it
+            // sees the list as it is at each step (appends inside count).
+            let ref = refs[0]
+            var i = 0
+            while i < l.items.count {
+                try checkInterrupt()
+                ref.store(l.items[i], env)
+                i += 1
+                _ = try body.eval(env, interp)
+                if interp.loopShouldStop() { return .nil }
+            }
+            return .nil
+        }
         var iterator: ValueIterator
         do { iterator = try ValueIterator(collection, pairs: refs.count == 2) } catch { throw locate(error) }
         while let item = try iterator.next() {

@@ -6,16 +6,25 @@ import Glibc
 /// An integral number prints as an integer (`3`, `-2`, `1000000`); others as
 /// the shortest decimal that reads back exactly, like Python's `repr`.
 public func formatNumber(_ x: Double) -> String {
+    // Small whole numbers (counters, keys built with str(i)) from a table.
+    if x >= 0, x < 1024 {
+        let i = Int(x)
+        if Double(i) == x { return smallIntegerStrings[i] }
+    }
     if x == x.rounded(), abs(x) < 1e16 {
         return x == 0 ? "0" : String(Int64(x))
     }
     return x.description  // Swift's shortest round-trip form: 0.1, 1e-05, inf, nan
 }
 
+/// "0" … "1023", made once.
+private let smallIntegerStrings: [String] = (0..<1024).map { String($0) }
+
 extension Value {
     /// What `print` and `str` show: strings bare, everything else as in `repr`.
     public var printed: String {
         if case .string(let s) = self { return s }
+        if case .number(let x) = self { return formatNumber(x) }  // as repr, without its buffers
         return repr
     }
 

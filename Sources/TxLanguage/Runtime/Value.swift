@@ -69,8 +69,69 @@ public final class ListObject {
 
 /// A mutable, shared, insertion-ordered dict with string keys.
 public final class DictObject {
-    public var entries: OrderedDictionary<String, Value>
-    public init(_ entries: OrderedDictionary<String, Value> = [:]) { self.entries = entries }
+    /// The entries; changed only through `set` and `removeValue`, which keep
+    /// `methodNamedKeys` right.
+    public fileprivate(set) var entries: OrderedDictionary<String, Value>
+    /// How many keys are also names of dict methods. A key holding a function
+    /// shadows the method of that name (`d.keys()`); while this is zero a
+    /// method call can skip looking its name up among the keys.
+    private(set) var methodNamedKeys = 0
+
+    public init(_ entries: OrderedDictionary<String, Value> = [:]) {
+        self.entries = entries
+        for key in entries.keys where DictObject.isMethodName(key) { methodNamedKeys += 1 }
+    }
+
+    /// Where the key last found or stored sits. `d[k] = d.get(k, 0) + 1`
+    /// and `d[k] += 1` find the same key twice in a row; the second time
+    /// one comparison confirms it (a stale hint just misses).
+    private var hint = 0
+
+    /// `d[key] = value`.
+    public func set(_ key: String, _ value: Value) {
+        if let i = DictObject.find(&entries, key, hint: hint) {
+            DictObject.replace(&entries, at: i, with: value)
+            hint = i
+        } else {
+            entries[key] = value
+            hint = entries.count - 1
+            if DictObject.isMethodName(key) { methodNamedKeys += 1 }
+        }
+    }
+
+    /// Removes `key`, returning what it held.
+    @discardableResult
+    public func removeValue(forKey key: String) -> Value? {
+        guard let old = entries.removeValue(forKey: key) else { return nil }
+        if DictObject.isMethodName(key) { methodNamedKeys -= 1 }
+        return old
+    }
+
+    /// The value under `key`.
+    public func value(forKey key: String) -> Value? {
+        guard let i = DictObject.find(&entries, key, hint: hint) else { return nil }
+        hint = i
+        return DictObject.value(&entries, at: i)
+    }
+
+    // The entries are reached through `inout` parameters: a plain read of
+    // the stored property copies them first (three retains and releases).
+
+    private static func find(_ entries: inout OrderedDictionary<String, Value>, _ key: String, hint: Int) -> Int? {
+        if hint < entries.count && entries.keys[hint] == key { return hint }
+        return entries.index(forKey: key)
+    }
+
+    private static func value(_ entries: inout OrderedDictionary<String, Value>, at i: Int) -> Value {
+        entries.values[i]
+    }
+
+    private static func replace(_ entries: inout OrderedDictionary<String, Value>, at i: Int, with value: Value) {
+        entries.values[i] = value
+    }
+
+    static func isMethodName(_ key: String) -> Bool { Builtins.methodsByTag[5][key] != nil }
+
     deinit {
         guard !entries.isEmpty else { return }
         var values = Array(entries.values)
