@@ -1,0 +1,206 @@
+import CFFTW
+import Foundation
+
+// Interpolation-based repulsion in 2-D after Linderman et al. (FIt-SNE, 2019):
+// the square around the embedding is cut into boxes, each with `p` equispaced
+// interpolation nodes per axis, so all nodes form one equispaced m×m grid.
+// Every point spreads its charges onto its box's p×p nodes with Lagrange weights,
+// the kernels w = 1/(1+d²) and w² are applied to the grid by FFT convolution
+// (the kernel matrix over an equispaced grid is Toeplitz), and the potentials are
+// interpolated back to the points with the same weights. Per iteration:
+// O(N p²) + O(m² log m), independent of N² .
+//
+// Charges: 1 under w (Σ_j w_ij, for Z, no cancellation) and 1, y0, y1 under w²
+// (Σ_j w_ij² (y_i − y_j) = y_i Σ w² − Σ w² y_j). Single-precision FFTW with
+// FFTW_ESTIMATE plans, so the plan, and with it every bit of the result, is the
+// same from run to run; all sums have a fixed order.
+
+/// Serialises FFTW's planner, which is not thread-safe (executing plans is).
+private let plannerLock = NSLock()
+
+/// Settings of the interpolation grid (openTSNE's defaults).
+public struct FFTGridOptions: Sendable {
+    /// Interpolation nodes per box and axis.
+    public var pointsPerBox = 3
+    /// At least this many boxes per axis.
+    public var minBoxes = 50
+    /// Boxes are at most this wide (in embedding units).
+    public var maxBoxWidth = 1.0
+    public init() {}
+}
+
+final class FFTRepulsion {
+    let options: FFTGridOptions
+    private var m = 0          // grid nodes per axis
+    private var size = 0       // padded FFT size per axis, 2m
+    private var forward: OpaquePointer?
+    private var backward: OpaquePointer?
+    /// Real arrays (size²): 0, 1 kernels w and w²; 2, 3, 4 charges 1, y0, y1; 5…8 potentials.
+    private var real: [UnsafeMutablePointer<Float>] = []
+    /// Complex arrays (size·(m+1)): transforms of real[0…4], then 4 products.
+    private var spectra: [UnsafeMutablePointer<fftwf_complex>] = []
+    // per point: box indices and Lagrange weights, reused between iterations
+    private var boxX: [Int32] = [], boxY: [Int32] = []
+    private var weightX: [Double] = [], weightY: [Double] = []
+
+    init(options: FFTGridOptions = FFTGridOptions()) { self.options = options }
+
+    deinit { release() }
+
+    private func release() {
+        plannerLock.lock()
+        if let forward { fftwf_destroy_plan(forward) }
+        if let backward { fftwf_destroy_plan(backward) }
+        plannerLock.unlock()
+        forward = nil; backward = nil
+        for r in real { fftwf_free(r) }
+        for s in spectra { fftwf_free(s) }
+        real = []; spectra = []
+    }
+
+    /// Buffers and plans for an m×m grid (kept while m stays the same).
+    private func prepare(_ newM: Int) {
+        if newM == m && forward != nil { return }
+        release()
+        m = newM; size = 2 * newM
+        let realCount = size * size, complexCount = size * (newM + 1)
+        real = (0..<9).map { _ in fftwf_alloc_real(realCount)! }
+        spectra = (0..<9).map { _ in fftwf_alloc_complex(complexCount)! }
+        plannerLock.lock()
+        forward = fftwf_plan_dft_r2c_2d(Int32(size), Int32(size), real[0], spectra[0], UInt32(FFTW_ESTIMATE))
+        backward = fftwf_plan_dft_c2r_2d(Int32(size), Int32(size), spectra[5], real[5], UInt32(FFTW_ESTIMATE))
+        plannerLock.unlock()
+    }
+
+    /// Smallest n' ≥ n whose only prime factors are 2, 3, 5 and 7 (fast FFT sizes).
+    static func smooth(_ n: Int) -> Int {
+        var c = max(n, 1)
+        while true {
+            var r = c
+            for f in [2, 3, 5, 7] { while r % f == 0 { r /= f } }
+            if r == 1 { return c }
+            c += 1
+        }
+    }
+
+    /// Subtracts (1/Z) Σ_j w_ij² (y_i − y_j) from grad (2-D, `[N·2]`); returns Z = Σ_{i≠j} w_ij.
+    func repulsive(_ y: UnsafeBufferPointer<Double>, _ n: Int, _ grad: UnsafeMutableBufferPointer<Double>) -> Double {
+        let p = options.pointsPerBox
+        var lo = Double.infinity, hi = -Double.infinity
+        for t in 0..<(2 * n) { lo = min(lo, y[t]); hi = max(hi, y[t]) }
+        let range = max(hi - lo, 1e-6) * (1 + 1e-9)   // the largest point stays inside the last box
+        let wanted = max(options.minBoxes, Int((range / options.maxBoxWidth).rounded(.up)))
+        // boxes per axis such that the padded FFT size 2·boxes·p factors into small primes
+        // (capped at ~900 nodes per axis: memory; a map that wide gets wider boxes instead)
+        var boxes = min(wanted, max(1, 900 / p))
+        while FFTRepulsion.smooth(2 * boxes * p) != 2 * boxes * p { boxes += 1 }
+        prepare(boxes * p)
+        let boxWidth = range / Double(boxes), spacing = boxWidth / Double(p)
+        let m = self.m, size = self.size, half = size / 2 + 1
+
+        // Lagrange weights of the p nodes at (k + ½)/p inside a box, for every point
+        if boxX.count != n { boxX = [Int32](repeating: 0, count: n); boxY = boxX }
+        if weightX.count != n * p { weightX = [Double](repeating: 0, count: n * p); weightY = weightX }
+        var nodes = [Double](repeating: 0, count: p), denominators = [Double](repeating: 1, count: p)
+        for k in 0..<p { nodes[k] = (Double(k) + 0.5) / Double(p) }
+        for k in 0..<p { for l in 0..<p where l != k { denominators[k] *= nodes[k] - nodes[l] } }
+        boxX.withUnsafeMutableBufferPointer { bx in boxY.withUnsafeMutableBufferPointer { by in
+        weightX.withUnsafeMutableBufferPointer { wx in weightY.withUnsafeMutableBufferPointer { wy in
+            let bxp = bx, byp = by, wxp = wx, wyp = wy
+            parallel(workerChunks) { c in
+                for i in chunkRange(c, workerChunks, n) {
+                    for axis in 0..<2 {
+                        let u = (y[2 * i + axis] - lo) / boxWidth
+                        let b = min(max(Int(u), 0), boxes - 1)
+                        let t = u - Double(b)
+                        if axis == 0 { bxp[i] = Int32(b) } else { byp[i] = Int32(b) }
+                        for k in 0..<p {
+                            var v = 1 / denominators[k]
+                            for l in 0..<p where l != k { v *= t - nodes[l] }
+                            if axis == 0 { wxp[i * p + k] = v } else { wyp[i * p + k] = v }
+                        }
+                    }
+                }
+            }
+        }}}}
+
+        // kernels on the (circularly wrapped) grid offsets, and the spread charges
+        let real = self.real, spectra = self.spectra, forward = self.forward, backward = self.backward
+        DispatchQueue.concurrentPerform(iterations: 5) { task in
+            let out = real[task]
+            if task < 2 {
+                for a in 0..<size {
+                    let da = Double(a < m ? a : a - size) * spacing
+                    for b in 0..<size {
+                        let db = Double(b < m ? b : b - size) * spacing
+                        let w = 1 / (1 + da * da + db * db)
+                        out[a * size + b] = Float(task == 0 ? w : w * w)
+                    }
+                }
+            } else {
+                out.update(repeating: 0, count: size * size)
+                boxX.withUnsafeBufferPointer { bx in boxY.withUnsafeBufferPointer { by in
+                weightX.withUnsafeBufferPointer { wx in weightY.withUnsafeBufferPointer { wy in
+                    for i in 0..<n {
+                        let q = task == 2 ? 1.0 : y[2 * i + task - 3]
+                        let rx = Int(bx[i]) * p, ry = Int(by[i]) * p
+                        for a in 0..<p {
+                            let f = wx[i * p + a] * q
+                            let row = (rx + a) * size + ry
+                            for b in 0..<p { out[row + b] += Float(f * wy[i * p + b]) }
+                        }
+                    }
+                }}}}
+            }
+            fftwf_execute_dft_r2c(forward, out, spectra[task])
+        }
+        // products kernel × charge, back-transformed: (w, 1), (w², 1), (w², y0), (w², y1)
+        let pairs = [(0, 2), (1, 2), (1, 3), (1, 4)]
+        let scale = 1 / Float(size * size)
+        DispatchQueue.concurrentPerform(iterations: 4) { task in
+            let (kernel, charge) = pairs[task]
+            let k = spectra[kernel], q = spectra[charge], out = spectra[5 + task]
+            for t in 0..<(size * half) {
+                let re = k[t].0 * q[t].0 - k[t].1 * q[t].1
+                let im = k[t].0 * q[t].1 + k[t].1 * q[t].0
+                out[t] = (re * scale, im * scale)
+            }
+            fftwf_execute_dft_c2r(backward, out, real[5 + task])
+        }
+
+        // interpolate the potentials back to the points
+        var rep = [Double](repeating: 0, count: 2 * n)
+        var zs = [Double](repeating: 0, count: workerChunks)
+        rep.withUnsafeMutableBufferPointer { rp in zs.withUnsafeMutableBufferPointer { zp in
+        boxX.withUnsafeBufferPointer { bx in boxY.withUnsafeBufferPointer { by in
+        weightX.withUnsafeBufferPointer { wx in weightY.withUnsafeBufferPointer { wy in
+            let rpp = rp, zpp = zp
+            let sumW = real[5], sumW2 = real[6], sumW2y0 = real[7], sumW2y1 = real[8]
+            parallel(workerChunks) { c in
+                var z = 0.0
+                for i in chunkRange(c, workerChunks, n) {
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    let rx = Int(bx[i]) * p, ry = Int(by[i]) * p
+                    for a in 0..<p {
+                        let row = (rx + a) * size + ry
+                        var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0
+                        for b in 0..<p {
+                            let v = wy[i * p + b]
+                            t0 += v * Double(sumW[row + b]); t1 += v * Double(sumW2[row + b])
+                            t2 += v * Double(sumW2y0[row + b]); t3 += v * Double(sumW2y1[row + b])
+                        }
+                        let u = wx[i * p + a]
+                        s0 += u * t0; s1 += u * t1; s2 += u * t2; s3 += u * t3
+                    }
+                    z += s0 - 1   // minus w_ii = 1
+                    rpp[2 * i] = y[2 * i] * s1 - s2
+                    rpp[2 * i + 1] = y[2 * i + 1] * s1 - s3
+                }
+                zpp[c] = z
+            }
+        }}}}}}
+        let z = zs.reduce(0, +)
+        for t in 0..<(2 * n) { grad[t] -= rep[t] / z }
+        return z
+    }
+}
