@@ -33,12 +33,19 @@ final class FFTRepulsion {
     let options: FFTGridOptions
     private var m = 0          // grid nodes per axis
     private var size = 0       // padded FFT size per axis, 2m
-    private var forward: OpaquePointer?
-    private var backward: OpaquePointer?
-    /// Real arrays (size²): 0, 1 kernels w and w²; 2, 3, 4 charges 1, y0, y1; 5…8 potentials.
+    // The charges fill only the first m of the 2m rows, and only the first m rows of the
+    // potentials are needed: rows and columns are transformed separately so that the
+    // all-zero and unused rows are skipped (a quarter of the work). The kernels are even
+    // in both axes, so their transforms are real: a DCT-I of the (m+1)² quadrant.
+    private var rowsForward: OpaquePointer?, columnsForward: OpaquePointer?
+    private var columnsBackward: OpaquePointer?, rowsBackward: OpaquePointer?
+    private var kernelPlan: OpaquePointer?
+    /// Real m×2m arrays: 0, 1, 2 charges 1, y0, y1; 3…6 potentials.
     private var real: [UnsafeMutablePointer<Float>] = []
-    /// Complex arrays (size·(m+1)): transforms of real[0…4], then 4 products.
+    /// Complex 2m×(m+1) arrays: transforms of the 3 charges, then 4 products.
     private var spectra: [UnsafeMutablePointer<fftwf_complex>] = []
+    /// (m+1)² arrays: kernels w, w² on the offsets 0…m, then their transforms.
+    private var kernels: [UnsafeMutablePointer<Float>] = []
     // per point: box indices and Lagrange weights, reused between iterations
     private var boxX: [Int32] = [], boxY: [Int32] = []
     private var weightX: [Double] = [], weightY: [Double] = []
@@ -49,26 +56,38 @@ final class FFTRepulsion {
 
     private func release() {
         plannerLock.lock()
-        if let forward { fftwf_destroy_plan(forward) }
-        if let backward { fftwf_destroy_plan(backward) }
+        for plan in [rowsForward, columnsForward, columnsBackward, rowsBackward, kernelPlan] {
+            if let plan { fftwf_destroy_plan(plan) }
+        }
         plannerLock.unlock()
-        forward = nil; backward = nil
+        rowsForward = nil; columnsForward = nil; columnsBackward = nil; rowsBackward = nil; kernelPlan = nil
         for r in real { fftwf_free(r) }
         for s in spectra { fftwf_free(s) }
-        real = []; spectra = []
+        for k in kernels { fftwf_free(k) }
+        real = []; spectra = []; kernels = []
     }
 
     /// Buffers and plans for an m×m grid (kept while m stays the same).
     private func prepare(_ newM: Int) {
-        if newM == m && forward != nil { return }
+        if newM == m && rowsForward != nil { return }
         release()
         m = newM; size = 2 * newM
-        let realCount = size * size, complexCount = size * (newM + 1)
-        real = (0..<9).map { _ in fftwf_alloc_real(realCount)! }
-        spectra = (0..<9).map { _ in fftwf_alloc_complex(complexCount)! }
+        let half = newM + 1
+        real = (0..<7).map { _ in fftwf_alloc_real(newM * size)! }
+        spectra = (0..<7).map { _ in fftwf_alloc_complex(size * half)! }
+        kernels = (0..<4).map { _ in fftwf_alloc_real(half * half)! }
+        var n = [Int32(size)]
+        let flags = UInt32(FFTW_ESTIMATE)
         plannerLock.lock()
-        forward = fftwf_plan_dft_r2c_2d(Int32(size), Int32(size), real[0], spectra[0], UInt32(FFTW_ESTIMATE))
-        backward = fftwf_plan_dft_c2r_2d(Int32(size), Int32(size), spectra[5], real[5], UInt32(FFTW_ESTIMATE))
+        rowsForward = fftwf_plan_many_dft_r2c(1, &n, Int32(newM), real[0], nil, 1, Int32(size),
+                                              spectra[0], nil, 1, Int32(half), flags)
+        columnsForward = fftwf_plan_many_dft(1, &n, Int32(half), spectra[0], nil, Int32(half), 1,
+                                             spectra[0], nil, Int32(half), 1, FFTW_FORWARD, flags)
+        columnsBackward = fftwf_plan_many_dft(1, &n, Int32(half), spectra[3], nil, Int32(half), 1,
+                                              spectra[3], nil, Int32(half), 1, FFTW_BACKWARD, flags)
+        rowsBackward = fftwf_plan_many_dft_c2r(1, &n, Int32(newM), spectra[3], nil, 1, Int32(half),
+                                               real[3], nil, 1, Int32(size), flags)
+        kernelPlan = fftwf_plan_r2r_2d(Int32(half), Int32(half), kernels[0], kernels[2], FFTW_REDFT00, FFTW_REDFT00, flags)
         plannerLock.unlock()
     }
 
@@ -96,7 +115,7 @@ final class FFTRepulsion {
         while FFTRepulsion.smooth(2 * boxes * p) != 2 * boxes * p { boxes += 1 }
         prepare(boxes * p)
         let boxWidth = range / Double(boxes), spacing = boxWidth / Double(p)
-        let m = self.m, size = self.size, half = size / 2 + 1
+        let m = self.m, size = self.size, half = m + 1
 
         // Lagrange weights of the p nodes at (k + ½)/p inside a box, for every point
         if boxX.count != n { boxX = [Int32](repeating: 0, count: n); boxY = boxX }
@@ -124,48 +143,58 @@ final class FFTRepulsion {
             }
         }}}}
 
-        // kernels on the (circularly wrapped) grid offsets, and the spread charges
-        let real = self.real, spectra = self.spectra, forward = self.forward, backward = self.backward
+        // kernels on the grid offsets, and the spread charges, transformed
+        let real = self.real, spectra = self.spectra, kernels = self.kernels
+        let rowsForward = self.rowsForward, columnsForward = self.columnsForward
+        let columnsBackward = self.columnsBackward, rowsBackward = self.rowsBackward, kernelPlan = self.kernelPlan
         DispatchQueue.concurrentPerform(iterations: 5) { task in
-            let out = real[task]
             if task < 2 {
-                for a in 0..<size {
-                    let da = Double(a < m ? a : a - size) * spacing
-                    for b in 0..<size {
-                        let db = Double(b < m ? b : b - size) * spacing
+                let k = kernels[task]
+                for a in 0..<half {
+                    let da = Double(a) * spacing
+                    for b in 0..<half {
+                        let db = Double(b) * spacing
                         let w = 1 / (1 + da * da + db * db)
-                        out[a * size + b] = Float(task == 0 ? w : w * w)
+                        k[a * half + b] = Float(task == 0 ? w : w * w)
                     }
                 }
-            } else {
-                out.update(repeating: 0, count: size * size)
-                boxX.withUnsafeBufferPointer { bx in boxY.withUnsafeBufferPointer { by in
-                weightX.withUnsafeBufferPointer { wx in weightY.withUnsafeBufferPointer { wy in
-                    for i in 0..<n {
-                        let q = task == 2 ? 1.0 : y[2 * i + task - 3]
-                        let rx = Int(bx[i]) * p, ry = Int(by[i]) * p
-                        for a in 0..<p {
-                            let f = wx[i * p + a] * q
-                            let row = (rx + a) * size + ry
-                            for b in 0..<p { out[row + b] += Float(f * wy[i * p + b]) }
-                        }
-                    }
-                }}}}
+                fftwf_execute_r2r(kernelPlan, k, kernels[2 + task])
+                return
             }
-            fftwf_execute_dft_r2c(forward, out, spectra[task])
+            let c = task - 2, out = real[c]
+            out.update(repeating: 0, count: m * size)
+            boxX.withUnsafeBufferPointer { bx in boxY.withUnsafeBufferPointer { by in
+            weightX.withUnsafeBufferPointer { wx in weightY.withUnsafeBufferPointer { wy in
+                for i in 0..<n {
+                    let q = c == 0 ? 1.0 : y[2 * i + c - 1]
+                    let rx = Int(bx[i]) * p, ry = Int(by[i]) * p
+                    for a in 0..<p {
+                        let f = wx[i * p + a] * q
+                        let row = (rx + a) * size + ry
+                        for b in 0..<p { out[row + b] += Float(f * wy[i * p + b]) }
+                    }
+                }
+            }}}}
+            let spectrum = spectra[c]
+            fftwf_execute_dft_r2c(rowsForward, out, spectrum)
+            (spectrum + m * half).update(repeating: (0, 0), count: m * half)   // the zero rows
+            fftwf_execute_dft(columnsForward, spectrum, spectrum)
         }
         // products kernel × charge, back-transformed: (w, 1), (w², 1), (w², y0), (w², y1)
-        let pairs = [(0, 2), (1, 2), (1, 3), (1, 4)]
+        let pairs = [(0, 0), (1, 0), (1, 1), (1, 2)]
         let scale = 1 / Float(size * size)
         DispatchQueue.concurrentPerform(iterations: 4) { task in
             let (kernel, charge) = pairs[task]
-            let k = spectra[kernel], q = spectra[charge], out = spectra[5 + task]
-            for t in 0..<(size * half) {
-                let re = k[t].0 * q[t].0 - k[t].1 * q[t].1
-                let im = k[t].0 * q[t].1 + k[t].1 * q[t].0
-                out[t] = (re * scale, im * scale)
+            let k = kernels[2 + kernel], q = spectra[charge], out = spectra[3 + task]
+            for r in 0..<size {
+                let kr = (r <= m ? r : size - r) * half   // the kernel's spectrum is even
+                for t in 0..<half {
+                    let f = k[kr + t] * scale, v = q[r * half + t]
+                    out[r * half + t] = (f * v.0, f * v.1)
+                }
             }
-            fftwf_execute_dft_c2r(backward, out, real[5 + task])
+            fftwf_execute_dft(columnsBackward, out, out)
+            fftwf_execute_dft_c2r(rowsBackward, out, real[3 + task])
         }
 
         // interpolate the potentials back to the points
@@ -175,7 +204,7 @@ final class FFTRepulsion {
         boxX.withUnsafeBufferPointer { bx in boxY.withUnsafeBufferPointer { by in
         weightX.withUnsafeBufferPointer { wx in weightY.withUnsafeBufferPointer { wy in
             let rpp = rp, zpp = zp
-            let sumW = real[5], sumW2 = real[6], sumW2y0 = real[7], sumW2y1 = real[8]
+            let sumW = real[3], sumW2 = real[4], sumW2y0 = real[5], sumW2y1 = real[6]
             parallel(workerChunks) { c in
                 var z = 0.0
                 for i in chunkRange(c, workerChunks, n) {
