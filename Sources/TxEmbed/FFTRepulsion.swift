@@ -20,7 +20,7 @@ private let plannerLock = NSLock()
 
 /// Settings of the interpolation grid (openTSNE's defaults).
 public struct FFTGridOptions: Sendable {
-    /// Interpolation nodes per box and axis.
+    /// Interpolation nodes per box and axis (1…16).
     public var pointsPerBox = 3
     /// At least this many boxes per axis.
     public var minBoxes = 50
@@ -40,6 +40,8 @@ final class FFTRepulsion {
     private var rowsForward: OpaquePointer?, columnsForward: OpaquePointer?
     private var columnsBackward: OpaquePointer?, rowsBackward: OpaquePointer?
     private var kernelPlan: OpaquePointer?
+    /// The node spacing the kernels' transforms were made for (−1: none yet).
+    private var kernelSpacing = -1.0
     /// Real m×2m arrays: 0, 1, 2 charges 1, y0, y1; 3…6 potentials.
     private var real: [UnsafeMutablePointer<Float>] = []
     /// Complex 2m×(m+1) arrays: transforms of the 3 charges, then 4 products.
@@ -71,7 +73,7 @@ final class FFTRepulsion {
     private func prepare(_ newM: Int) {
         if newM == m && rowsForward != nil { return }
         release()
-        m = newM; size = 2 * newM
+        m = newM; size = 2 * newM; kernelSpacing = -1
         let half = newM + 1
         real = (0..<7).map { _ in fftwf_alloc_real(newM * size)! }
         spectra = (0..<7).map { _ in fftwf_alloc_complex(size * half)! }
@@ -106,15 +108,25 @@ final class FFTRepulsion {
     func repulsive(_ y: UnsafeBufferPointer<Double>, _ n: Int, _ grad: UnsafeMutableBufferPointer<Double>) -> Double {
         let p = options.pointsPerBox
         var lo = Double.infinity, hi = -Double.infinity
-        for t in 0..<(2 * n) { lo = min(lo, y[t]); hi = max(hi, y[t]) }
+        var finite = true
+        for t in 0..<(2 * n) { let v = y[t]; finite = finite && v.isFinite; lo = min(lo, v); hi = max(hi, v) }
+        // a diverged (non-finite) map: no grid; the exact sum gives NaN without a trap
+        guard finite else { return Gradient.exactRepulsive(y, n, 2, grad) }
         let range = max(hi - lo, 1e-6) * (1 + 1e-9)   // the largest point stays inside the last box
-        let wanted = max(options.minBoxes, Int((range / options.maxBoxWidth).rounded(.up)))
-        // boxes per axis such that the padded FFT size 2·boxes·p factors into small primes
-        // (capped at ~900 nodes per axis: memory; a map that wide gets wider boxes instead)
-        var boxes = min(wanted, max(1, 900 / p))
+        // Box width: at most maxBoxWidth, narrow enough for minBoxes boxes, and quantised down
+        // to the ladder 2^(j/16), so that it (and with it the kernels' transforms, which are
+        // kept) changes now and then rather than every iteration.
+        var boxWidth = options.maxBoxWidth
+        let narrow = range / Double(options.minBoxes)
+        if narrow < boxWidth { boxWidth = exp2((16 * log2(narrow)).rounded(.down) / 16) }
+        var boxes = Int(min((range / boxWidth).rounded(.up), 1e6))
+        // at most ~900 nodes per axis (memory): a map that wide gets wider boxes instead
+        let maxBoxes = max(1, 900 / p)
+        if boxes > maxBoxes { boxes = maxBoxes; boxWidth = range / Double(boxes) }
+        // the padded FFT size 2·boxes·p factors into small primes
         while FFTRepulsion.smooth(2 * boxes * p) != 2 * boxes * p { boxes += 1 }
         prepare(boxes * p)
-        let boxWidth = range / Double(boxes), spacing = boxWidth / Double(p)
+        let spacing = boxWidth / Double(p)
         let m = self.m, size = self.size, half = m + 1
 
         // Lagrange weights of the p nodes at (k + ½)/p inside a box, for every point
@@ -130,7 +142,7 @@ final class FFTRepulsion {
                 for i in chunkRange(c, workerChunks, n) {
                     for axis in 0..<2 {
                         let u = (y[2 * i + axis] - lo) / boxWidth
-                        let b = min(max(Int(u), 0), boxes - 1)
+                        let b = min(max(Int(min(max(u, 0), Double(boxes))), 0), boxes - 1)
                         let t = u - Double(b)
                         if axis == 0 { bxp[i] = Int32(b) } else { byp[i] = Int32(b) }
                         for k in 0..<p {
@@ -147,7 +159,10 @@ final class FFTRepulsion {
         let real = self.real, spectra = self.spectra, kernels = self.kernels
         let rowsForward = self.rowsForward, columnsForward = self.columnsForward
         let columnsBackward = self.columnsBackward, rowsBackward = self.rowsBackward, kernelPlan = self.kernelPlan
-        DispatchQueue.concurrentPerform(iterations: 5) { task in
+        let freshKernels = spacing != kernelSpacing
+        kernelSpacing = spacing
+        DispatchQueue.concurrentPerform(iterations: freshKernels ? 5 : 3) { index in
+            let task = freshKernels ? index : index + 2
             if task < 2 {
                 let k = kernels[task]
                 for a in 0..<half {

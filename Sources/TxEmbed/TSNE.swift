@@ -75,7 +75,7 @@ public struct TSNEError: Error, CustomStringConvertible {
 
 public enum TSNE {
     /// From this many points `auto` uses `fft` in 2-D (below it, Barnes–Hut is faster; see docs/tsne.md).
-    public static let fftFrom = 8000
+    public static let fftFrom = 10000
 
     /// The symmetrised input affinities P of the rows of x (Σ P = 1), from the exact
     /// k = min(N − 1, ⌊3·perplexity⌋) nearest neighbours.
@@ -166,8 +166,8 @@ public enum TSNE {
         if o.method == .fft && dims != 2 {
             throw TSNEError("tsne: method \"fft\" embeds into 2 dimensions only, got dims = \(dims); use \"bh\" (3-D) or \"exact\"")
         }
-        guard o.grid.pointsPerBox >= 1, o.grid.minBoxes >= 1, o.grid.maxBoxWidth > 0 else {
-            throw TSNEError("tsne: the FFT grid needs at least 1 point per box, 1 box and a positive box width")
+        guard (1...16).contains(o.grid.pointsPerBox), o.grid.minBoxes >= 1, o.grid.maxBoxWidth > 0 else {
+            throw TSNEError("tsne: the FFT grid needs 1 to 16 points per box, at least 1 box and a positive box width")
         }
         let p = try affinities(x, perplexity: max(perplexity, 1e-3))
         var method = o.method

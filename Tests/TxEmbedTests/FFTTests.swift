@@ -89,3 +89,17 @@ private func relativeError(_ a: [Double], _ b: [Double]) -> Double {
     o.grid.pointsPerBox = 0
     #expect(throws: TSNEError.self) { try TSNE.run(x, options: o) }
 }
+
+@Test func fftHandlesDegenerateMaps() throws {
+    // 20 points in one spot: every w_ij = 1, so Z = 20·19 and no net force
+    let same = [Double](repeating: 0.5, count: 40)
+    var g = [Double](repeating: 0, count: 40)
+    let z = same.withUnsafeBufferPointer { yp in g.withUnsafeMutableBufferPointer { FFTRepulsion().repulsive(yp, 20, $0) } }
+    #expect(abs(z - 380) < 1e-3 * 380)
+    #expect(g.allSatisfy { abs($0) < 1e-6 })
+    // a diverged map gives NaN, not a trap
+    var bad = same
+    bad[3] = .nan; bad[8] = .infinity
+    let zBad = bad.withUnsafeBufferPointer { yp in g.withUnsafeMutableBufferPointer { FFTRepulsion().repulsive(yp, 20, $0) } }
+    #expect(!zBad.isFinite || g.contains { !$0.isFinite })
+}
