@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -146,7 +147,8 @@ public enum Correlation {
         try check(x, y, "spearman")
         let n = x.count
         if let bad = degenerate(.spearman, x, y, level: level, pMethod: "t") { return bad }
-        let rs = pearsonR(rankAverage(x), rankAverage(y))
+        let (rx, ry) = bothRanks(x, y, rankAverage)
+        let rs = pearsonR(rx, ry)
         let dof = Double(n - 2)
         let t = rs * (dof / ((rs + 1) * (1 - rs))).squareRoot()
         // SciPy: n = 2 has no degrees of freedom and gives p = NaN.
@@ -155,9 +157,34 @@ public enum Correlation {
                                  ci: fisherInterval(rs, n: n, level: level), pMethod: "t", warning: nil)
     }
 
+    /// `f(x)` and `f(y)`, side by side on two cores when the inputs are long enough to pay.
+    static func bothRanks<R>(_ x: [Double], _ y: [Double], _ f: ([Double]) -> [R]) -> ([R], [R]) {
+        if x.count < 20_000 { return (f(x), f(y)) }
+        var rx: [R] = [], ry: [R] = []
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 { rx = f(x) } else { ry = f(y) }
+        }
+        return (rx, ry)
+    }
+
+    /// The indices of x in ascending order of value (x without NaN): (value, index) pairs
+    /// sorted side by side, cheaper than sorting indices through the array.
+    static func sortedOrder(_ x: [Double]) -> [Int] {
+        if x.count >= Int(Int32.max) { return x.indices.sorted { x[$0] < x[$1] } }
+        if x.count < 512 {
+            var pairs = x.enumerated().map { ($0.element, Int32(truncatingIfNeeded: $0.offset)) }
+            pairs.sort { $0.0 < $1.0 }
+            return pairs.map { Int($0.1) }
+        }
+        var keys = x.map(RadixSort.key)
+        var order = (0..<Int32(x.count)).map { $0 }
+        RadixSort.sort(&keys, payload: &order)
+        return order.map { Int($0) }
+    }
+
     /// Average ranks (1-based), ties sharing the mean of their positions.
     public static func rankAverage(_ x: [Double]) -> [Double] {
-        let order = x.indices.sorted { x[$0] < x[$1] }
+        let order = sortedOrder(x)
         var ranks = [Double](repeating: 0, count: x.count)
         var i = 0
         while i < order.count {
@@ -208,13 +235,23 @@ public enum Correlation {
     /// merge sort (O(n log n)), joint and marginal ties.
     static func kendallStatistics(_ xs: [Double], _ ys: [Double]) -> KendallStatistics {
         let n = xs.count
-        let rx = denseRanks(xs), ry = denseRanks(ys)
+        let (rx, ry) = bothRanks(xs, ys, denseRanks)
         // Order by (x, y); then discordant pairs are the strict inversions of y.
-        let order = (0..<n).sorted { rx[$0] != rx[$1] ? rx[$0] < rx[$1] : ry[$0] < ry[$1] }
-        let x = order.map { rx[$0] }
-        var y = order.map { ry[$0] }
+        // Dense ranks are < n, so (x, y) packs into one UInt64 key: a plain integer sort.
+        var x: [Int], ySorted: [Int]
+        if n < (1 << 31) {
+            var keys = (0..<n).map { UInt64(rx[$0]) << 32 | UInt64(ry[$0]) }
+            var none: [Int32] = []
+            if n < 512 { keys.sort() } else { RadixSort.sort(&keys, payload: &none) }
+            x = keys.map { Int($0 >> 32) }
+            ySorted = keys.map { Int($0 & 0xFFFF_FFFF) }
+        } else {
+            let order = (0..<n).sorted { rx[$0] != rx[$1] ? rx[$0] < rx[$1] : ry[$0] < ry[$1] }
+            x = order.map { rx[$0] }
+            ySorted = order.map { ry[$0] }
+        }
+        var y = ySorted
         let dis = countInversions(&y)
-        let ySorted = order.map { ry[$0] }
         var ntie = 0, run = 1
         for i in 1..<max(n, 1) {
             if x[i] == x[i - 1] && ySorted[i] == ySorted[i - 1] { run += 1 } else { ntie += run * (run - 1) / 2; run = 1 }
@@ -232,7 +269,7 @@ public enum Correlation {
 
     /// 0-based dense ranks (equal values share a rank).
     static func denseRanks(_ x: [Double]) -> [Int] {
-        let order = x.indices.sorted { x[$0] < x[$1] }
+        let order = sortedOrder(x)
         var ranks = [Int](repeating: 0, count: x.count)
         var rank = 0
         for (k, i) in order.enumerated() {
@@ -258,26 +295,31 @@ public enum Correlation {
 
     /// Sorts `a` and returns the number of pairs i < j with a[i] > a[j].
     static func countInversions(_ a: inout [Int]) -> Int {
-        var buffer = a
+        let n = a.count
+        var buffer = [Int](repeating: 0, count: n)
         var count = 0
         var width = 1
-        let n = a.count
+        var inBuffer = false   // which array holds the current runs (swapped, not copied back)
         while width < n {
-            var lo = 0
-            while lo < n - width {
-                let mid = lo + width, hi = min(lo + 2 * width, n)
-                var i = lo, j = mid, k = lo
-                while i < mid && j < hi {
-                    if a[i] <= a[j] { buffer[k] = a[i]; i += 1 } else { buffer[k] = a[j]; j += 1; count += mid - i }
-                    k += 1
+            a.withUnsafeMutableBufferPointer { ap in buffer.withUnsafeMutableBufferPointer { bp in
+                let src = inBuffer ? bp : ap, dst = inBuffer ? ap : bp
+                var lo = 0
+                while lo < n {
+                    let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
+                    var i = lo, j = mid, k = lo
+                    while i < mid && j < hi {
+                        if src[i] <= src[j] { dst[k] = src[i]; i += 1 } else { dst[k] = src[j]; j += 1; count += mid - i }
+                        k += 1
+                    }
+                    while i < mid { dst[k] = src[i]; i += 1; k += 1 }
+                    while j < hi { dst[k] = src[j]; j += 1; k += 1 }
+                    lo += 2 * width
                 }
-                while i < mid { buffer[k] = a[i]; i += 1; k += 1 }
-                while j < hi { buffer[k] = a[j]; j += 1; k += 1 }
-                for t in lo..<hi { a[t] = buffer[t] }
-                lo += 2 * width
-            }
+            }}
+            inBuffer.toggle()
             width *= 2
         }
+        if inBuffer { swap(&a, &buffer) }
         return count
     }
 
