@@ -167,29 +167,31 @@ public enum Correlation {
         return (rx, ry)
     }
 
-    /// The indices of x in ascending order of value (x without NaN): (value, index) pairs
-    /// sorted side by side, cheaper than sorting indices through the array.
-    static func sortedOrder(_ x: [Double]) -> [Int] {
-        if x.count >= Int(Int32.max) { return x.indices.sorted { x[$0] < x[$1] } }
-        if x.count < 512 {
-            var pairs = x.enumerated().map { ($0.element, Int32(truncatingIfNeeded: $0.offset)) }
-            pairs.sort { $0.0 < $1.0 }
-            return pairs.map { Int($0.1) }
+    /// The indices of x in ascending order of value (x without NaN), by radix sort of
+    /// order-preserving keys, and the keys in that order (equal keys ⇔ equal values).
+    static func sortedOrder(_ x: [Double]) -> (order: [Int], keys: [UInt64]) {
+        if x.count >= Int(Int32.max) {
+            let order = x.indices.sorted { x[$0] < x[$1] }
+            return (order, order.map { RadixSort.key(x[$0]) })
         }
         var keys = x.map(RadixSort.key)
         var order = (0..<Int32(x.count)).map { $0 }
+        if x.count < 512 {
+            let sorted = order.sorted { keys[Int($0)] < keys[Int($1)] }
+            return (sorted.map { Int($0) }, sorted.map { keys[Int($0)] })
+        }
         RadixSort.sort(&keys, payload: &order)
-        return order.map { Int($0) }
+        return (order.map { Int($0) }, keys)
     }
 
     /// Average ranks (1-based), ties sharing the mean of their positions.
     public static func rankAverage(_ x: [Double]) -> [Double] {
-        let order = sortedOrder(x)
+        let (order, keys) = sortedOrder(x)
         var ranks = [Double](repeating: 0, count: x.count)
         var i = 0
         while i < order.count {
             var j = i
-            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            while j + 1 < order.count && keys[j + 1] == keys[i] { j += 1 }
             let rank = Double(i + j + 2) / 2
             for k in i...j { ranks[order[k]] = rank }
             i = j + 1
@@ -269,11 +271,11 @@ public enum Correlation {
 
     /// 0-based dense ranks (equal values share a rank).
     static func denseRanks(_ x: [Double]) -> [Int] {
-        let order = sortedOrder(x)
+        let (order, keys) = sortedOrder(x)
         var ranks = [Int](repeating: 0, count: x.count)
         var rank = 0
         for (k, i) in order.enumerated() {
-            if k > 0 && x[i] != x[order[k - 1]] { rank += 1 }
+            if k > 0 && keys[k] != keys[k - 1] { rank += 1 }
             ranks[i] = rank
         }
         return ranks
@@ -295,6 +297,30 @@ public enum Correlation {
 
     /// Sorts `a` and returns the number of pairs i < j with a[i] > a[j].
     static func countInversions(_ a: inout [Int]) -> Int {
+        // long inputs: the two halves on two cores, then one merge that counts across them
+        if a.count >= 1 << 16 {
+            let mid = a.count / 2
+            var halves = [Array(a[..<mid]), Array(a[mid...])]
+            var counts = [0, 0]
+            halves.withUnsafeMutableBufferPointer { hp in counts.withUnsafeMutableBufferPointer { cp in
+                let h = hp, c = cp
+                DispatchQueue.concurrentPerform(iterations: 2) { k in c[k] = countInversionsSerial(&h[k]) }
+            }}
+            var count = counts[0] + counts[1]
+            let left = halves[0], right = halves[1]
+            var i = 0, j = 0, k = 0
+            while i < left.count && j < right.count {
+                if left[i] <= right[j] { a[k] = left[i]; i += 1 } else { a[k] = right[j]; j += 1; count += left.count - i }
+                k += 1
+            }
+            while i < left.count { a[k] = left[i]; i += 1; k += 1 }
+            while j < right.count { a[k] = right[j]; j += 1; k += 1 }
+            return count
+        }
+        return countInversionsSerial(&a)
+    }
+
+    static func countInversionsSerial(_ a: inout [Int]) -> Int {
         let n = a.count
         var buffer = [Int](repeating: 0, count: n)
         var count = 0

@@ -45,9 +45,9 @@ enum RadixSort {
     }
 
     /// An order-preserving map of a Double (not NaN) to UInt64: negative values have all
-    /// bits flipped, others the sign bit set. −0 sorts just before +0 (they compare equal).
+    /// bits flipped, others the sign bit set; equal values (−0 and +0 too) get equal keys.
     @inline(__always) static func key(_ v: Double) -> UInt64 {
-        let b = v.bitPattern
+        let b = (v == 0 ? 0.0 : v).bitPattern   // −0 and +0 compare equal: one key
         return b >> 63 == 1 ? ~b : b | (1 << 63)
     }
 }

@@ -50,3 +50,15 @@ private func sample(_ n: Int, seed: UInt64) -> ([Double], [Double]) {
     let r = try Correlation.kendall(x, y)
     #expect(abs(r.r - tau) < 1e-12, "τ \(r.r) vs \(tau)")
 }
+
+@Test func splitInversionCountEqualsTheSerialOne() {
+    var g = Xoshiro256(seed: 12)
+    var a = (0..<70_001).map { _ in g.next(below: 5000) }
+    var b = a
+    let split = Correlation.countInversions(&a), serial = Correlation.countInversionsSerial(&b)
+    #expect(split == serial && split > 0)
+    #expect(a == b && a == a.sorted())
+    // a few by hand
+    var small = [3, 1, 2, 2, 0]
+    #expect(Correlation.countInversions(&small) == 7)   // 3>1, 3>2 twice, 3>0, 1>0, 2>0 twice
+}
