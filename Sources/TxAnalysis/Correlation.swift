@@ -237,20 +237,18 @@ public enum Correlation {
     /// merge sort (O(n log n)), joint and marginal ties.
     static func kendallStatistics(_ xs: [Double], _ ys: [Double]) -> KendallStatistics {
         let n = xs.count
-        let (rx, ry) = bothRanks(xs, ys, denseRanks)
-        // Order by (x, y); then discordant pairs are the strict inversions of y.
-        // Dense ranks are < n, so (x, y) packs into one UInt64 key: a plain integer sort.
-        var x: [Int], ySorted: [Int]
-        if n < (1 << 31) {
-            var keys = (0..<n).map { UInt64(rx[$0]) << 32 | UInt64(ry[$0]) }
-            var none: [Int32] = []
-            if n < 512 { keys.sort() } else { RadixSort.sort(&keys, payload: &none) }
-            x = keys.map { Int($0 >> 32) }
-            ySorted = keys.map { Int($0 & 0xFFFF_FFFF) }
-        } else {
-            let order = (0..<n).sorted { rx[$0] != rx[$1] ? rx[$0] < rx[$1] : ry[$0] < ry[$1] }
-            x = order.map { rx[$0] }
-            ySorted = order.map { ry[$0] }
+        // x's order comes with its ranks; ordering by (x, y) then only sorts each run of tied x by y
+        let (dx, dy) = bothRanks(xs, ys) { [denseRanksAndOrder($0)] }
+        let (rx, orderX) = dx[0], ry = dy[0].ranks
+        // Discordant pairs are then the strict inversions of y.
+        let x = orderX.map { rx[$0] }
+        var ySorted = orderX.map { ry[$0] }
+        var start = 0
+        while start < n {
+            var end = start + 1
+            while end < n && x[end] == x[start] { end += 1 }
+            if end - start > 1 { ySorted[start..<end].sort() }
+            start = end
         }
         var y = ySorted
         let dis = countInversions(&y)
@@ -270,7 +268,10 @@ public enum Correlation {
     }
 
     /// 0-based dense ranks (equal values share a rank).
-    static func denseRanks(_ x: [Double]) -> [Int] {
+    static func denseRanks(_ x: [Double]) -> [Int] { denseRanksAndOrder(x).ranks }
+
+    /// Dense ranks and the ascending order they come from.
+    static func denseRanksAndOrder(_ x: [Double]) -> (ranks: [Int], order: [Int]) {
         let (order, keys) = sortedOrder(x)
         var ranks = [Int](repeating: 0, count: x.count)
         var rank = 0
@@ -278,7 +279,7 @@ public enum Correlation {
             if k > 0 && keys[k] != keys[k - 1] { rank += 1 }
             ranks[i] = rank
         }
-        return ranks
+        return (ranks, order)
     }
 
     /// SciPy's count_rank_tie: Σ t(t−1)/2, Σ t(t−1)(t−2), Σ t(t−1)(2t+5).
