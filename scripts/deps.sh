@@ -4,7 +4,7 @@
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
-for pc in openblas:libopenblas-dev libedit:libedit-dev libpng:libpng-dev cairo:libcairo2-dev zlib:zlib1g-dev libturbojpeg:libturbojpeg0-dev; do
+for pc in openblas:libopenblas-dev libedit:libedit-dev libpng:libpng-dev cairo:libcairo2-dev zlib:zlib1g-dev libturbojpeg:libturbojpeg0-dev fftw3f:libfftw3-dev; do
   mod=${pc%%:*}; pkg=${pc##*:}
   pkg-config --exists "$mod" 2>/dev/null || need+=("$pkg")
 done

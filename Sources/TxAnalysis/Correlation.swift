@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -146,7 +147,8 @@ public enum Correlation {
         try check(x, y, "spearman")
         let n = x.count
         if let bad = degenerate(.spearman, x, y, level: level, pMethod: "t") { return bad }
-        let rs = pearsonR(rankAverage(x), rankAverage(y))
+        let (rx, ry) = bothRanks(x, y, rankAverage)
+        let rs = pearsonR(rx, ry)
         let dof = Double(n - 2)
         let t = rs * (dof / ((rs + 1) * (1 - rs))).squareRoot()
         // SciPy: n = 2 has no degrees of freedom and gives p = NaN.
@@ -155,14 +157,41 @@ public enum Correlation {
                                  ci: fisherInterval(rs, n: n, level: level), pMethod: "t", warning: nil)
     }
 
+    /// `f(x)` and `f(y)`, side by side on two cores when the inputs are long enough to pay.
+    static func bothRanks<R>(_ x: [Double], _ y: [Double], _ f: ([Double]) -> [R]) -> ([R], [R]) {
+        if x.count < 20_000 { return (f(x), f(y)) }
+        var rx: [R] = [], ry: [R] = []
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 { rx = f(x) } else { ry = f(y) }
+        }
+        return (rx, ry)
+    }
+
+    /// The indices of x in ascending order of value (x without NaN), by radix sort of
+    /// order-preserving keys, and the keys in that order (equal keys ⇔ equal values).
+    static func sortedOrder(_ x: [Double]) -> (order: [Int], keys: [UInt64]) {
+        if x.count >= Int(Int32.max) {
+            let order = x.indices.sorted { x[$0] < x[$1] }
+            return (order, order.map { RadixSort.key(x[$0]) })
+        }
+        var keys = x.map(RadixSort.key)
+        var order = (0..<Int32(x.count)).map { $0 }
+        if x.count < 512 {
+            let sorted = order.sorted { keys[Int($0)] < keys[Int($1)] }
+            return (sorted.map { Int($0) }, sorted.map { keys[Int($0)] })
+        }
+        RadixSort.sort(&keys, payload: &order)
+        return (order.map { Int($0) }, keys)
+    }
+
     /// Average ranks (1-based), ties sharing the mean of their positions.
     public static func rankAverage(_ x: [Double]) -> [Double] {
-        let order = x.indices.sorted { x[$0] < x[$1] }
+        let (order, keys) = sortedOrder(x)
         var ranks = [Double](repeating: 0, count: x.count)
         var i = 0
         while i < order.count {
             var j = i
-            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            while j + 1 < order.count && keys[j + 1] == keys[i] { j += 1 }
             let rank = Double(i + j + 2) / 2
             for k in i...j { ranks[order[k]] = rank }
             i = j + 1
@@ -208,13 +237,21 @@ public enum Correlation {
     /// merge sort (O(n log n)), joint and marginal ties.
     static func kendallStatistics(_ xs: [Double], _ ys: [Double]) -> KendallStatistics {
         let n = xs.count
-        let rx = denseRanks(xs), ry = denseRanks(ys)
-        // Order by (x, y); then discordant pairs are the strict inversions of y.
-        let order = (0..<n).sorted { rx[$0] != rx[$1] ? rx[$0] < rx[$1] : ry[$0] < ry[$1] }
-        let x = order.map { rx[$0] }
-        var y = order.map { ry[$0] }
+        // x's order comes with its ranks; ordering by (x, y) then only sorts each run of tied x by y
+        let (dx, dy) = bothRanks(xs, ys) { [denseRanksAndOrder($0)] }
+        let (rx, orderX) = dx[0], ry = dy[0].ranks
+        // Discordant pairs are then the strict inversions of y.
+        let x = orderX.map { rx[$0] }
+        var ySorted = orderX.map { ry[$0] }
+        var start = 0
+        while start < n {
+            var end = start + 1
+            while end < n && x[end] == x[start] { end += 1 }
+            if end - start > 1 { ySorted[start..<end].sort() }
+            start = end
+        }
+        var y = ySorted
         let dis = countInversions(&y)
-        let ySorted = order.map { ry[$0] }
         var ntie = 0, run = 1
         for i in 1..<max(n, 1) {
             if x[i] == x[i - 1] && ySorted[i] == ySorted[i - 1] { run += 1 } else { ntie += run * (run - 1) / 2; run = 1 }
@@ -231,15 +268,18 @@ public enum Correlation {
     }
 
     /// 0-based dense ranks (equal values share a rank).
-    static func denseRanks(_ x: [Double]) -> [Int] {
-        let order = x.indices.sorted { x[$0] < x[$1] }
+    static func denseRanks(_ x: [Double]) -> [Int] { denseRanksAndOrder(x).ranks }
+
+    /// Dense ranks and the ascending order they come from.
+    static func denseRanksAndOrder(_ x: [Double]) -> (ranks: [Int], order: [Int]) {
+        let (order, keys) = sortedOrder(x)
         var ranks = [Int](repeating: 0, count: x.count)
         var rank = 0
         for (k, i) in order.enumerated() {
-            if k > 0 && x[i] != x[order[k - 1]] { rank += 1 }
+            if k > 0 && keys[k] != keys[k - 1] { rank += 1 }
             ranks[i] = rank
         }
-        return ranks
+        return (ranks, order)
     }
 
     /// SciPy's count_rank_tie: Σ t(t−1)/2, Σ t(t−1)(t−2), Σ t(t−1)(2t+5).
@@ -258,26 +298,55 @@ public enum Correlation {
 
     /// Sorts `a` and returns the number of pairs i < j with a[i] > a[j].
     static func countInversions(_ a: inout [Int]) -> Int {
-        var buffer = a
+        // long inputs: the two halves on two cores, then one merge that counts across them
+        if a.count >= 1 << 16 {
+            let mid = a.count / 2
+            var halves = [Array(a[..<mid]), Array(a[mid...])]
+            var counts = [0, 0]
+            halves.withUnsafeMutableBufferPointer { hp in counts.withUnsafeMutableBufferPointer { cp in
+                let h = hp, c = cp
+                DispatchQueue.concurrentPerform(iterations: 2) { k in c[k] = countInversionsSerial(&h[k]) }
+            }}
+            var count = counts[0] + counts[1]
+            let left = halves[0], right = halves[1]
+            var i = 0, j = 0, k = 0
+            while i < left.count && j < right.count {
+                if left[i] <= right[j] { a[k] = left[i]; i += 1 } else { a[k] = right[j]; j += 1; count += left.count - i }
+                k += 1
+            }
+            while i < left.count { a[k] = left[i]; i += 1; k += 1 }
+            while j < right.count { a[k] = right[j]; j += 1; k += 1 }
+            return count
+        }
+        return countInversionsSerial(&a)
+    }
+
+    static func countInversionsSerial(_ a: inout [Int]) -> Int {
+        let n = a.count
+        var buffer = [Int](repeating: 0, count: n)
         var count = 0
         var width = 1
-        let n = a.count
+        var inBuffer = false   // which array holds the current runs (swapped, not copied back)
         while width < n {
-            var lo = 0
-            while lo < n - width {
-                let mid = lo + width, hi = min(lo + 2 * width, n)
-                var i = lo, j = mid, k = lo
-                while i < mid && j < hi {
-                    if a[i] <= a[j] { buffer[k] = a[i]; i += 1 } else { buffer[k] = a[j]; j += 1; count += mid - i }
-                    k += 1
+            a.withUnsafeMutableBufferPointer { ap in buffer.withUnsafeMutableBufferPointer { bp in
+                let src = inBuffer ? bp : ap, dst = inBuffer ? ap : bp
+                var lo = 0
+                while lo < n {
+                    let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
+                    var i = lo, j = mid, k = lo
+                    while i < mid && j < hi {
+                        if src[i] <= src[j] { dst[k] = src[i]; i += 1 } else { dst[k] = src[j]; j += 1; count += mid - i }
+                        k += 1
+                    }
+                    while i < mid { dst[k] = src[i]; i += 1; k += 1 }
+                    while j < hi { dst[k] = src[j]; j += 1; k += 1 }
+                    lo += 2 * width
                 }
-                while i < mid { buffer[k] = a[i]; i += 1; k += 1 }
-                while j < hi { buffer[k] = a[j]; j += 1; k += 1 }
-                for t in lo..<hi { a[t] = buffer[t] }
-                lo += 2 * width
-            }
+            }}
+            inBuffer.toggle()
             width *= 2
         }
+        if inBuffer { swap(&a, &buffer) }
         return count
     }
 

@@ -92,22 +92,38 @@ enum Affinities {
                             var bestI = [Int](repeating: -1, count: k)
                             for r in chunkRange(c, workerChunks, b) {
                                 let i = start + r
-                                for t in 0..<k { bestD[t] = .infinity; bestI[t] = -1 }
-                                var worst = Float.infinity
+                                // the k smallest in a max-heap on (distance, index): O(log k) per
+                                // admitted candidate, and the same set as a sorted list would keep
                                 let base = r * n
-                                for j in 0..<n {
-                                    if excludeSelf && j == i { continue }
-                                    let dist = max(qnorms[i] + norms[j] - 2 * dp[base + j], 0)
-                                    if dist < worst || (bestI[k - 1] < 0) {
-                                        // insert into the sorted list
-                                        var p = k - 1
-                                        while p > 0 && (bestI[p - 1] < 0 || bestD[p - 1] > dist) {
-                                            bestD[p] = bestD[p - 1]; bestI[p] = bestI[p - 1]; p -= 1
+                                var count = 0
+                                bestD.withUnsafeMutableBufferPointer { hd in bestI.withUnsafeMutableBufferPointer { hi in
+                                    for j in 0..<n {
+                                        if excludeSelf && j == i { continue }
+                                        let dist = max(qnorms[i] + norms[j] - 2 * dp[base + j], 0)
+                                        if count < k {
+                                            var c = count
+                                            count += 1
+                                            while c > 0 {
+                                                let parent = (c - 1) / 2
+                                                if hd[parent] > dist || (hd[parent] == dist && hi[parent] > j) { break }
+                                                hd[c] = hd[parent]; hi[c] = hi[parent]; c = parent
+                                            }
+                                            hd[c] = dist; hi[c] = j
+                                        } else if dist < hd[0] {
+                                            var c = 0
+                                            while true {
+                                                let l = 2 * c + 1
+                                                if l >= k { break }
+                                                var big = l
+                                                let rr = l + 1
+                                                if rr < k && (hd[rr] > hd[l] || (hd[rr] == hd[l] && hi[rr] > hi[l])) { big = rr }
+                                                if hd[big] < dist || (hd[big] == dist && hi[big] < j) { break }
+                                                hd[c] = hd[big]; hi[c] = hi[big]; c = big
+                                            }
+                                            hd[c] = dist; hi[c] = j
                                         }
-                                        bestD[p] = dist; bestI[p] = j
-                                        worst = bestI[k - 1] < 0 ? .infinity : bestD[k - 1]
                                     }
-                                }
+                                }}
                                 // exact Float64 distances for the kept neighbours, then re-sort
                                 var pairs: [(Double, Int)] = []
                                 pairs.reserveCapacity(k)

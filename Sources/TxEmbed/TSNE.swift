@@ -8,7 +8,11 @@ public enum TSNEMethod: String, Sendable {
     /// Barnes–Hut, O(N log N) per iteration: a quadtree in 2-D, an octree in 3-D
     /// (other dims fall back to exact).
     case bh
-    /// `exact` for N < 1000, otherwise `bh` (exact also when dims > 3).
+    /// Interpolation-based repulsion with FFT convolutions (FIt-SNE), O(N) per iteration;
+    /// 2-D only (other dims are an error).
+    case fft
+    /// `exact` for N < 1000, `bh` below `TSNE.fftFrom` points, `fft` from there (2-D);
+    /// `bh` in 3-D, `exact` when dims > 3.
     case auto
 }
 
@@ -39,6 +43,8 @@ public struct TSNEOptions: Sendable {
     public var initialization = TSNEInit.pca
     public var method = TSNEMethod.auto
     public var theta = 0.5
+    /// The interpolation grid of `fft`.
+    public var grid = FFTGridOptions()
     public var seed: UInt64 = 0
     public init() {}
 }
@@ -48,7 +54,7 @@ public struct TSNEResult {
     /// `[N, dims]`.
     public var embedding: Tensor
     /// KL(P ‖ Q) of the final embedding: with the exact Z for N ≤ 5000, else with the
-    /// Barnes–Hut estimate of Z (exact method: always exact).
+    /// Barnes–Hut or FFT estimate of Z (exact method: always exact).
     public var kl: Double
     /// Iterations done (fewer than asked when stopped early).
     public var iterations: Int
@@ -68,6 +74,9 @@ public struct TSNEError: Error, CustomStringConvertible {
 @inline(__always) private func sign(_ v: Double) -> Int { v > 0 ? 1 : (v < 0 ? -1 : 0) }
 
 public enum TSNE {
+    /// From this many points `auto` uses `fft` in 2-D (below it, Barnes–Hut is faster; see docs/tsne.md).
+    public static let fftFrom = 10000
+
     /// The symmetrised input affinities P of the rows of x (Σ P = 1), from the exact
     /// k = min(N − 1, ⌊3·perplexity⌋) nearest neighbours.
     public static func affinities(_ x: Tensor, perplexity: Double) throws -> SparseMatrix {
@@ -97,13 +106,16 @@ public enum TSNE {
     }
 
     /// The gradient ∂KL/∂y (true scale, factor 4 included) with exaggeration α on P.
+    /// `fft` needs dims = 2 (else exact is used).
     public static func gradient(_ y: [Double], dims: Int, p: SparseMatrix, exaggeration: Double = 1,
-                                method: TSNEMethod = .exact, theta: Double = 0.5) -> [Double] {
+                                method: TSNEMethod = .exact, theta: Double = 0.5,
+                                grid: FFTGridOptions = FFTGridOptions()) -> [Double] {
         var g = [Double](repeating: 0, count: y.count)
         y.withUnsafeBufferPointer { yp in
             g.withUnsafeMutableBufferPointer { gp in
                 Gradient.attractive(yp, dims, p, exaggeration, gp)
-                if method == .bh && dims == 2 { _ = QuadTree.repulsive(yp, p.n, theta: theta, gp) }
+                if method == .fft && dims == 2 { _ = FFTRepulsion(options: grid).repulsive(yp, p.n, gp) }
+                else if method == .bh && dims == 2 { _ = QuadTree.repulsive(yp, p.n, theta: theta, gp) }
                 else if method == .bh && dims == 3 { _ = OctTree.repulsive(yp, p.n, theta: theta, gp) }
                 else { Gradient.exactRepulsive(yp, p.n, dims, gp) }
             }
@@ -151,16 +163,23 @@ public enum TSNE {
         guard o.iterations >= 0, o.earlyIterations >= 0 else { throw TSNEError("tsne: iteration counts must be non-negative") }
         let start = Date()
         let perplexity = min(o.perplexity, Double(n - 1) / 3)
+        if o.method == .fft && dims != 2 {
+            throw TSNEError("tsne: method \"fft\" embeds into 2 dimensions only, got dims = \(dims); use \"bh\" (3-D) or \"exact\"")
+        }
+        guard (1...16).contains(o.grid.pointsPerBox), o.grid.minBoxes >= 1, o.grid.maxBoxWidth > 0 else {
+            throw TSNEError("tsne: the FFT grid needs 1 to 16 points per box, at least 1 box and a positive box width")
+        }
         let p = try affinities(x, perplexity: max(perplexity, 1e-3))
         var method = o.method
-        if method == .auto { method = n < 1000 ? .exact : .bh }
+        if method == .auto { method = n < 1000 ? .exact : dims == 2 && n >= fftFrom ? .fft : .bh }
+        let useFFT = method == .fft
         let useBH = method == .bh && (dims == 2 || dims == 3)
         var y = try initialEmbedding(x, o)
         var update = [Double](repeating: 0, count: n * dims)
         var gains = [Double](repeating: 1, count: n * dims)
         var grad = [Double](repeating: 0, count: n * dims)
         var lastZ = 1.0, done = 0, stopped = false
-        let tree = QuadTree(), octree = OctTree()
+        let tree = QuadTree(), octree = OctTree(), fft = FFTRepulsion(options: o.grid)
 
         func klNow() -> Double { y.withUnsafeBufferPointer { Gradient.kl($0, dims, p, z: lastZ) } }
         func tensor() -> Tensor { Tensor(shape: [n, dims], data: y.map { Float($0) }) }
@@ -174,7 +193,8 @@ public enum TSNE {
             y.withUnsafeBufferPointer { yp in
                 grad.withUnsafeMutableBufferPointer { gp in
                     Gradient.attractive(yp, dims, p, alpha, gp)
-                    lastZ = !useBH ? Gradient.exactRepulsive(yp, n, dims, gp)
+                    lastZ = useFFT ? fft.repulsive(yp, n, gp)
+                        : !useBH ? Gradient.exactRepulsive(yp, n, dims, gp)
                         : dims == 2 ? QuadTree.repulsive(yp, n, theta: o.theta, gp, tree: tree)
                         : OctTree.repulsive(yp, n, theta: o.theta, gp, tree: octree)
                 }
@@ -207,7 +227,11 @@ public enum TSNE {
             }
         }
         let kl: Double
-        if !useBH || n <= 5000 {
+        if useFFT && n > 5000 {
+            var g = [Double](repeating: 0, count: n * dims)
+            let z = y.withUnsafeBufferPointer { yp in g.withUnsafeMutableBufferPointer { fft.repulsive(yp, n, $0) } }
+            kl = y.withUnsafeBufferPointer { Gradient.kl($0, dims, p, z: z) }
+        } else if !useBH || n <= 5000 {
             kl = TSNE.klDivergence(y, dims: dims, p: p)
         } else {
             var g = [Double](repeating: 0, count: n * dims)
@@ -219,6 +243,6 @@ public enum TSNE {
             kl = y.withUnsafeBufferPointer { Gradient.kl($0, dims, p, z: z) }
         }
         return TSNEResult(embedding: tensor(), kl: kl, iterations: done, stoppedEarly: stopped,
-                          affinities: p, method: useBH ? .bh : .exact)
+                          affinities: p, method: useFFT ? .fft : useBH ? .bh : .exact)
     }
 }
