@@ -64,6 +64,26 @@ struct REPLTests {
         #expect(tx.waitForExit() == 0)
     }
 
+    @Test func trainingShowsProgressAndCtrlCKeepsTheWeights() throws {
+        let tx = try PtySession(binary: Self.binary, environment: ["TX_HISTORY": Self.historyFile()])
+        try tx.expect("tx[1]> ")
+        tx.send("ds = digits(); m = mlp([64, 32, 10]);\r")
+        try tx.expect("tx[2]> ")
+        tx.send("h = fit(m, dataset(ds.x / 16, ds.y), epochs: 500, batch: 16)\r")
+        let bar = try tx.expect("ex/s")
+        #expect(bar.contains("epoch 1/500"), "the per-batch line names the epoch")
+        try tx.expect("epoch 1/500  loss")   // the line kept at the end of each epoch
+        tx.send("\u{03}")
+        try tx.expect("training interrupted after")
+        try tx.expect("tx[3]> ")
+        tx.send("len(h) < 500 and evaluate(m, dataset(ds.x / 16, ds.y)) > 0.5\r")
+        try tx.expect("[3]: true")
+        try tx.expect("tx[4]> ")
+        usleep(500_000)
+        tx.send("\u{04}")
+        #expect(tx.waitForExit() == 0)
+    }
+
     @Test func historyPersistsAcrossSessions() throws {
         let history = Self.historyFile()
         defer { try? FileManager.default.removeItem(atPath: history) }
