@@ -154,7 +154,12 @@ public final class Sequential: Layer {
     public private(set) var layers: [Layer]
     public init(_ layers: [Layer]) { self.layers = layers }
     public override var kind: String { "sequential" }
-    public override var label: String { "sequential(\(layers.count) layers)" }
+    /// The layers' own labels joined by arrows when that stays short
+    /// (`conv2d(1, 8, 3, padding: 1) → batchnorm(8) → relu()`), else a count.
+    public override var label: String {
+        let inline = layers.map(\.label).joined(separator: " → ")
+        return inline.count <= 72 && !layers.isEmpty ? inline : "sequential(\(layers.count) layers)"
+    }
     public override var parameters: [Parameter] { layers.flatMap { $0.parameters } }
     /// Parameters with PyTorch-style dotted names (`0.weight`, `2.running_mean`).
     public override var namedParameters: [(String, Parameter)] {
