@@ -8,12 +8,12 @@ extension Op {
     }
 
     /// 2-D convolution (cross-correlation, as PyTorch) of x [N, C, H, W] with
-    /// w [O, C, k, k]; no bias (add it with `addBias`). The whole batch is
+    /// w [O, C, k, k], plus a bias b [O] per output channel when given. The whole batch is
     /// unfolded (im2col) into one [C·k·k, N·Ho·Wo] matrix so that the forward
     /// pass and both gradients are one large sgemm each, which BLAS runs on
     /// every core; unfolding and folding back are split over examples.
     /// - Complexity: O(N·O·C·k²·Ho·Wo) time, O(N·C·k²·Ho·Wo) extra memory.
-    public static func conv2d(_ x: Node, _ w: Node, stride: Int = 1, padding: Int = 0) -> Node {
+    public static func conv2d(_ x: Node, _ w: Node, bias: Node? = nil, stride: Int = 1, padding: Int = 0) -> Node {
         precondition(x.shape.count == 4 && w.shape.count == 4 && w.shape[1] == x.shape[1] && w.shape[2] == w.shape[3],
                      "conv2d shapes: x \(x.shape), w \(w.shape)")
         let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3], o: w.shape[0], k: w.shape[2],
@@ -24,11 +24,25 @@ extension Op {
         var wide = [Float](unsafeUninitializedCapacity: g.o * g.columns) { _, done in done = g.o * g.columns }   // sgemm overwrites
         w.value.withUnsafeBufferPointer { wv in cols.withUnsafeBufferPointer { col in wide.withUnsafeMutableBufferPointer { y in
             gemm(wv.baseAddress!, col.baseAddress!, y.baseAddress!, m: g.o, n: g.columns, k: g.ckk)
+            if let bias {   // each output channel is one contiguous row here
+                for o in 0..<g.o { let b = bias.value[o], row = y.baseAddress! + o * g.columns; for j in 0..<g.columns { row[j] += b } }
+            }
         } } }
         let out = g.channelsToBatch(wide)
-        let node = Node(shape: [g.n, g.o, g.ho, g.wo], value: out, parents: [x, w])
+        let node = Node(shape: [g.n, g.o, g.ho, g.wo], value: out, parents: bias.map { [x, w, $0] } ?? [x, w])
         node.backwardFn = { y in
             let dyWide = g.batchToChannels(y.grad)   // [O, N·HW]
+            if let bias, bias.needsGrad {   // db [O] += row sums of dY'
+                bias.ensureGrad()
+                dyWide.withUnsafeBufferPointer { dy in
+                    for o in 0..<g.o {
+                        var s: Float = 0
+                        let row = dy.baseAddress! + o * g.columns
+                        for j in 0..<g.columns { s += row[j] }
+                        bias.grad[o] += s
+                    }
+                }
+            }
             if w.needsGrad {   // dW [O, CKK] += dY' [O, N·HW] · colsᵀ
                 w.ensureGrad()
                 dyWide.withUnsafeBufferPointer { dy in cols.withUnsafeBufferPointer { col in w.grad.withUnsafeMutableBufferPointer { dw in
@@ -140,7 +154,7 @@ public final class Conv2d: Layer {
     }
     public override var parameters: [Parameter] { [weight, bias] }
     public override func forward(_ x: Node, _ ctx: ForwardContext) -> Node {
-        Op.addBias(Op.conv2d(x, .leaf(weight), stride: stride, padding: padding), .leaf(bias))
+        Op.conv2d(x, .leaf(weight), bias: .leaf(bias), stride: stride, padding: padding)
     }
     public override func outputShape(_ input: [Int]) throws -> [Int] {
         guard input.count == 3, input[0] == inChannels else {
