@@ -35,12 +35,7 @@ extension Op {
             if let bias, bias.needsGrad {   // db [O] += row sums of dY'
                 bias.ensureGrad()
                 dyWide.withUnsafeBufferPointer { dy in
-                    for o in 0..<g.o {
-                        var s: Float = 0
-                        let row = dy.baseAddress! + o * g.columns
-                        for j in 0..<g.columns { s += row[j] }
-                        bias.grad[o] += s
-                    }
+                    for o in 0..<g.o { bias.grad[o] += rowSum(dy.baseAddress! + o * g.columns, g.columns) }
                 }
             }
             if w.needsGrad {   // dW [O, CKK] += dY' [O, N·HW] · colsᵀ
