@@ -3,8 +3,11 @@ import TxTensor
 
 extension Op {
     /// Output size of a convolution or pooling window along one axis.
+    /// 0 when the window does not fit (integer division would round a
+    /// negative span up to a first window that reads outside the input).
     static func windowOut(_ size: Int, _ k: Int, _ stride: Int, _ pad: Int) -> Int {
-        (size + 2 * pad - k) / stride + 1
+        let span = size + 2 * pad - k
+        return span < 0 ? 0 : span / stride + 1
     }
 
     /// 2-D convolution (cross-correlation, as PyTorch) of x [N, C, H, W] with

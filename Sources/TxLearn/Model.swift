@@ -103,6 +103,8 @@ public final class Model {
         if let s = guessedInputShape, s.reduce(1, *) != x.count / max(1, x.shape[0]) {
             throw LearnError("the model expects examples of shape \(s), got \(Array(x.shape.dropFirst()))")
         }
+        // Every layer checks its input shape before any kernel runs (kernels trust their shapes).
+        _ = try net.outputShape(Array(x.shape.dropFirst()))
         let n = x.shape[0], rowSize = x.count / max(n, 1)
         let ctx = ForwardContext(training: false)
         var outShape: [Int]? = nil

@@ -120,6 +120,23 @@ private func randomParameter(_ name: String, _ shape: [Int], seed: UInt64) -> Pa
         #expect(Set(cropped.filter { $0 != 0 }).isSubset(of: Set(image)))
     }
 
+    @Test func windowsThatDoNotFitAreErrorsNotOutOfBoundsReads() throws {
+        #expect(Op.windowOut(4, 9, 9, 0) == 0)
+        #expect(Op.windowOut(3, 5, 1, 0) == 0)
+        #expect(Op.windowOut(3, 5, 1, 1) == 1)
+        #expect(throws: LearnError.self) { try AvgPool2d(9).outputShape([1, 4, 4]) }
+        #expect(throws: LearnError.self) { try MaxPool2d(5).outputShape([1, 4, 4]) }
+        #expect(throws: LearnError.self) { try Conv2d(1, 2, kernel: 5).outputShape([1, 3, 3]) }
+        // predict/features check every layer's input shape before running kernels.
+        let model = Model([Conv2d(3, 4, kernel: 3, padding: 1), Flatten()])
+        #expect(throws: LearnError.self) { try model.predict(Tensor(shape: [2, 1, 8, 8], data: [Float](repeating: 0, count: 128))) }
+        var o = FitOptions(); o.epochs = 1
+        #expect(throws: LearnError.self) {
+            try fit(Model([AvgPool2d(9), Flatten(), Linear(1, 2)]), x: Tensor(shape: [4, 1, 4, 4], data: [Float](repeating: 1, count: 64)),
+                    y: [0, 1, 0, 1], options: o)
+        }
+    }
+
     @Test func augmentNeedsImages() {
         var o = FitOptions(); o.augment = .crop
         #expect(throws: LearnError.self) {
