@@ -138,6 +138,19 @@ public final class DictObject {
         return DictObject.value(&entries, at: i)
     }
 
+    /// Where `key` sits, or nil (remembered as the hint, like a look-up).
+    func index(of key: String) -> Int? {
+        guard let i = find(key) else { return nil }
+        hint = i
+        return i
+    }
+
+    /// The value at a position `index(of:)` gave.
+    func value(at i: Int) -> Value { DictObject.value(&entries, at: i) }
+
+    /// Replaces the value at a position `index(of:)` gave.
+    func replaceValue(at i: Int, with value: Value) { DictObject.replace(&entries, at: i, with: value) }
+
     // The entries are reached through `inout` parameters: a plain read of
     // the stored property copies them first (three retains and releases).
 
