@@ -305,6 +305,7 @@ final class Compiler {
             return MethodCallNode(try expression(object), name, positional, names, values,
                                   enclosing: scope.name, site(callee.location, callee.length))
         }
-        return CallNode(try expression(callee), positional, names, values, enclosing: scope.name, s)
+        let node = CallNode(try expression(callee), positional, names, values, enclosing: scope.name, s)
+        return StrCallNode.matching(node) ?? node
     }
 }
