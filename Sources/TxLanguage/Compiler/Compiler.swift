@@ -302,9 +302,11 @@ final class Compiler {
             else { positional.append(try expression(arg.value)) }
         }
         if case .member(let object, let name) = callee.kind {
-            return MethodCallNode(try expression(object), name, positional, names, values,
-                                  enclosing: scope.name, site(callee.location, callee.length))
+            let node = MethodCallNode(try expression(object), name, positional, names, values,
+                                      enclosing: scope.name, site(callee.location, callee.length))
+            return ListAppendNode.matching(node) ?? node
         }
-        return CallNode(try expression(callee), positional, names, values, enclosing: scope.name, s)
+        let node = CallNode(try expression(callee), positional, names, values, enclosing: scope.name, s)
+        return StrCallNode.matching(node) ?? node
     }
 }

@@ -213,7 +213,11 @@ final class AssignElementNode: Node {
 /// gets its own node, everything else an `AssignElementNode`.
 func makeAssignElement(_ target: AssignTarget, _ op: BinaryOperator?, _ value: Node, _ site: Site) -> Node {
     if case .element(let node) = target, let single = node.single {
-        return AssignIndexNode(node, single, op, value, site)
+        let plain = AssignIndexNode(node, single, op, value, site)
+        if op == nil, let fused = DictUpdateNode.matching(plain, object: node.object, index: single, value: value, site) {
+            return fused
+        }
+        return plain
     }
     return AssignElementNode(target, op, value, site)
 }

@@ -80,7 +80,21 @@ public final class DictObject {
     public init(_ entries: OrderedDictionary<String, Value> = [:]) {
         self.entries = entries
         for key in entries.keys where DictObject.isMethodName(key) { methodNamedKeys += 1 }
+        inlineKeysValid = InlineKey.layoutHolds && entries.count <= DictObject.inlineKeyLimit
+        if inlineKeysValid {
+            for key in entries.keys {
+                guard let k = InlineKey(key) else { inlineKeysValid = false; inlineKeys = []; break }
+                inlineKeys.append(k)
+            }
+        }
     }
+
+    /// The keys as `InlineKey`s, in order, while every key is a short ASCII
+    /// string and there are at most `inlineKeyLimit` of them
+    /// (`inlineKeysValid`); searched instead of `entries` then.
+    private var inlineKeys: [InlineKey] = []
+    private var inlineKeysValid = false
+    static let inlineKeyLimit = 32
 
     /// Where the key last found or stored sits. `d[k] = d.get(k, 0) + 1`
     /// and `d[k] += 1` find the same key twice in a row; the second time
@@ -89,33 +103,77 @@ public final class DictObject {
 
     /// `d[key] = value`.
     public func set(_ key: String, _ value: Value) {
-        if let i = DictObject.find(&entries, key, hint: hint) {
+        if let i = find(key) {
             DictObject.replace(&entries, at: i, with: value)
             hint = i
         } else {
             entries[key] = value
             hint = entries.count - 1
             if DictObject.isMethodName(key) { methodNamedKeys += 1 }
+            if inlineKeysValid {
+                if entries.count <= DictObject.inlineKeyLimit, let k = InlineKey(key) {
+                    inlineKeys.append(k)
+                } else {
+                    inlineKeysValid = false
+                    inlineKeys = []
+                }
+            }
         }
     }
 
     /// Removes `key`, returning what it held.
     @discardableResult
     public func removeValue(forKey key: String) -> Value? {
-        guard let old = entries.removeValue(forKey: key) else { return nil }
+        guard let i = find(key) else { return nil }
+        let old = entries.remove(at: i).value
+        if inlineKeysValid { inlineKeys.remove(at: i) }
         if DictObject.isMethodName(key) { methodNamedKeys -= 1 }
         return old
     }
 
     /// The value under `key`.
     public func value(forKey key: String) -> Value? {
-        guard let i = DictObject.find(&entries, key, hint: hint) else { return nil }
+        guard let i = find(key) else { return nil }
         hint = i
         return DictObject.value(&entries, at: i)
     }
 
+    /// Where `key` sits, or nil (remembered as the hint, like a look-up).
+    func index(of key: String) -> Int? {
+        guard let i = find(key) else { return nil }
+        hint = i
+        return i
+    }
+
+    /// The value at a position `index(of:)` gave.
+    func value(at i: Int) -> Value { DictObject.value(&entries, at: i) }
+
+    /// Replaces the value at a position `index(of:)` gave.
+    func replaceValue(at i: Int, with value: Value) { DictObject.replace(&entries, at: i, with: value) }
+
     // The entries are reached through `inout` parameters: a plain read of
     // the stored property copies them first (three retains and releases).
+
+    /// Where `key` sits: among the inline keys when they are kept and `key`
+    /// is short ASCII too (then a miss is certain), else in `entries`.
+    @inline(__always) private func find(_ key: String) -> Int? {
+        if inlineKeysValid, let k = InlineKey(key) {
+            return DictObject.find(&inlineKeys, k, hint: hint)
+        }
+        return DictObject.find(&entries, key, hint: hint)
+    }
+
+    private static func find(_ keys: inout [InlineKey], _ key: InlineKey, hint: Int) -> Int? {
+        keys.withUnsafeBufferPointer { b in
+            if hint < b.count && b[hint] == key { return hint }
+            var i = 0
+            while i < b.count {
+                if b[i] == key { return i }
+                i += 1
+            }
+            return nil
+        }
+    }
 
     private static func find(_ entries: inout OrderedDictionary<String, Value>, _ key: String, hint: Int) -> Int? {
         if hint < entries.count && entries.keys[hint] == key { return hint }
@@ -128,6 +186,13 @@ public final class DictObject {
 
     private static func replace(_ entries: inout OrderedDictionary<String, Value>, at i: Int, with value: Value) {
         entries.values[i] = value
+    }
+
+    /// Empties the dict (its values already taken by the caller).
+    fileprivate func removeAllForRelease() {
+        entries = [:]
+        inlineKeys = []
+        methodNamedKeys = 0
     }
 
     static func isMethodName(_ key: String) -> Bool { Builtins.methodsByTag[5][key] != nil }
@@ -164,7 +229,7 @@ private func releaseIteratively(_ items: inout [Value]) {
         }
         if dict != nil, isKnownUniquelyReferenced(&dict!) {
             work.append(contentsOf: dict!.entries.values)
-            dict!.entries = [:]
+            dict!.removeAllForRelease()
         }
     }
 }
