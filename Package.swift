@@ -71,3 +71,6 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// exact vs approximate kNN timing and recall (bench/knn, release build)
+package.targets.append(.executableTarget(name: "knn-bench", dependencies: ["TxEmbed", "TxTensor"], path: "bench/knn"))

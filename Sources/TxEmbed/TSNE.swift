@@ -16,6 +16,17 @@ public enum TSNEMethod: String, Sendable {
     case auto
 }
 
+/// How the k nearest neighbours behind the input affinities are found.
+public enum TSNENeighbours: String, Sendable {
+    /// Brute force (SGEMM row blocks), exact.
+    case exact
+    /// Random-projection forest + NN-descent (Sources/TxEmbed/ApproximateNeighbours.swift),
+    /// seeded from the t-SNE seed.
+    case approx
+    /// `exact` below `TSNE.approximateFrom` points, `approx` from there.
+    case auto
+}
+
 /// How the embedding starts.
 public enum TSNEInit: String, Sendable {
     /// The first `dims` principal components, rescaled so the first has std 1e-4 (openTSNE).
@@ -46,6 +57,8 @@ public struct TSNEOptions: Sendable {
     /// The interpolation grid of `fft`.
     public var grid = FFTGridOptions()
     public var seed: UInt64 = 0
+    /// The neighbour search for P.
+    public var neighbours = TSNENeighbours.auto
     public init() {}
 }
 
@@ -77,12 +90,37 @@ public enum TSNE {
     /// From this many points `auto` uses `fft` in 2-D (below it, Barnes–Hut is faster; see docs/tsne.md).
     public static let fftFrom = 10000
 
-    /// The symmetrised input affinities P of the rows of x (Σ P = 1), from the exact
-    /// k = min(N − 1, ⌊3·perplexity⌋) nearest neighbours.
-    public static func affinities(_ x: Tensor, perplexity: Double) throws -> SparseMatrix {
+    /// From this many points `auto` finds the neighbours approximately (below it the exact
+    /// search is as fast; see docs/tsne.md).
+    public static let approximateFrom = 40000
+
+    /// The k nearest neighbours of every row of x by the chosen search (`auto` by N).
+    static func neighbours(_ x: Tensor, k: Int, search: TSNENeighbours, seed: UInt64) throws -> Neighbours {
+        let approx = search == .approx || (search == .auto && x.shape[0] >= approximateFrom)
+        if !approx { return try Affinities.exactKNN(x, k: k) }
+        var o = ApproximateKNNOptions()
+        o.seed = seed
+        return try Affinities.approximateKNN(x, k: k, options: o)
+    }
+
+    /// The k nearest neighbours of every row of x (self excluded): `indices[i * k + m]` is
+    /// row i's (m+1)-th, `distances` the squared Euclidean distances, ascending.
+    public static func nearestNeighbours(_ x: Tensor, k: Int, search: TSNENeighbours = .exact,
+                                         seed: UInt64 = 0) throws -> (indices: [Int], distances: [Double]) {
+        guard x.ndim == 2, k >= 1, k < x.shape[0] else {
+            throw TSNEError("nearestNeighbours needs a [N, D] matrix and 1 ≤ k < N, got shape \(x.shape) and k = \(k)")
+        }
+        let nb = try neighbours(x, k: k, search: search, seed: seed)
+        return (nb.indices, nb.distances)
+    }
+
+    /// The symmetrised input affinities P of the rows of x (Σ P = 1), from the
+    /// k = min(N − 1, ⌊3·perplexity⌋) nearest neighbours (exact, or approximate from the seed).
+    public static func affinities(_ x: Tensor, perplexity: Double, neighbours search: TSNENeighbours = .exact,
+                                  seed: UInt64 = 0) throws -> SparseMatrix {
         let n = x.shape[0]
         let k = min(n - 1, Int(3 * perplexity))
-        let nb = try Affinities.exactKNN(x, k: k)
+        let nb = try neighbours(x, k: k, search: search, seed: seed)
         let (p, _) = Affinities.conditional(nb, perplexity: perplexity)
         return Affinities.symmetrise(nb, p)
     }
@@ -169,7 +207,7 @@ public enum TSNE {
         guard (1...16).contains(o.grid.pointsPerBox), o.grid.minBoxes >= 1, o.grid.maxBoxWidth > 0 else {
             throw TSNEError("tsne: the FFT grid needs 1 to 16 points per box, at least 1 box and a positive box width")
         }
-        let p = try affinities(x, perplexity: max(perplexity, 1e-3))
+        let p = try affinities(x, perplexity: max(perplexity, 1e-3), neighbours: o.neighbours, seed: o.seed)
         var method = o.method
         if method == .auto { method = n < 1000 ? .exact : dims == 2 && n >= fftFrom ? .fft : .bh }
         let useFFT = method == .fft

@@ -8,8 +8,8 @@ import Glibc
 extension Builtins {
     /// t-SNE and embedding quality measures (TxEmbed).
     static let embedding: [Builtin] = [
-        Builtin("tsne(x, dims = 2, perplexity = 30, iters = 1000, early_exaggeration = 12, early_iters = 250, lr = \"auto\", init = \"pca\", method = \"auto\", theta = 0.5, seed = 0, callback = nil, quiet = false)",
-                "t-SNE embedding of the rows of x → [N, dims]; .kl is the final KL divergence. method: \"exact\", \"bh\" (Barnes–Hut), \"fft\" (FIt-SNE interpolation, 2-D only) or \"auto\" (exact below 1000 points, fft from 10,000 in 2-D, else bh). callback(iter, kl, emb) runs every 50 iterations; returning true stops. Ctrl-C stops and returns the embedding reached so far.",
+        Builtin("tsne(x, dims = 2, perplexity = 30, iters = 1000, early_exaggeration = 12, early_iters = 250, lr = \"auto\", init = \"pca\", method = \"auto\", theta = 0.5, seed = 0, callback = nil, quiet = false, neighbors = \"auto\")",
+                "t-SNE embedding of the rows of x → [N, dims]; .kl is the final KL divergence. method: \"exact\", \"bh\" (Barnes–Hut), \"fft\" (FIt-SNE interpolation, 2-D only) or \"auto\" (exact below 1000 points, fft from 10,000 in 2-D, else bh). neighbors (for P): \"exact\" (brute force), \"approx\" (random-projection trees + NN-descent, from the seed) or \"auto\" (approx from \(TSNE.approximateFrom) points). callback(iter, kl, emb) runs every 50 iterations; returning true stops. Ctrl-C stops and returns the embedding reached so far.",
                 example: "e = tsne(randn(60, 5, seed: 0), iters: 100, quiet: true); e.shape   # [60, 2]") { a in
             let x = try a.tensor("x")
             guard x.ndim == 2 else { throw TxError.runtime("tsne(): 'x' must be a [N, D] matrix, got shape \(x.shape)") }
@@ -42,6 +42,11 @@ extension Builtins {
                 throw TxError.runtime("tsne(): method \"fft\" embeds into 2 dimensions only, got dims = \(o.dims); use \"bh\" or \"exact\"")
             }
             o.method = method
+            let nm = try a.string("neighbors")
+            guard let search = TSNENeighbours(rawValue: nm) else {
+                throw TxError.runtime("tsne(): 'neighbors' must be \"auto\", \"exact\" or \"approx\", got \"\(nm)\"")
+            }
+            o.neighbours = search
             let seed = try a.int("seed")
             guard seed >= 0 else { throw TxError.runtime("tsne(): 'seed' must be ≥ 0, got \(seed)") }
             o.seed = UInt64(seed)
