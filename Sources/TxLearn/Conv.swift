@@ -165,21 +165,6 @@ public final class Conv2d: Layer {
     public override func copy() -> Layer { Conv2d(copying: self) }
 }
 
-public final class MaxPool2d: Layer {
-    public let kernel: Int, stride: Int
-    public init(_ kernel: Int, stride: Int? = nil) { self.kernel = kernel; self.stride = stride ?? kernel }
-    public override var kind: String { "maxpool" }
-    public override var label: String { "maxpool(\(kernel))" }
-    public override func forward(_ x: Node, _ ctx: ForwardContext) -> Node { Op.maxPool2d(x, k: kernel, stride: stride) }
-    public override func outputShape(_ input: [Int]) throws -> [Int] {
-        guard input.count == 3 else { throw LearnError("maxpool expects examples of shape [C, H, W], got \(input)") }
-        let ho = Op.windowOut(input[1], kernel, stride, 0), wo = Op.windowOut(input[2], kernel, stride, 0)
-        guard ho > 0 && wo > 0 else { throw LearnError("maxpool(\(kernel)) doesn't fit a \(input[1])×\(input[2]) input") }
-        return [input[0], ho, wo]
-    }
-    public override func copy() -> Layer { MaxPool2d(kernel, stride: stride) }
-}
-
 public final class GlobalAvgPool: Layer {
     public override init() {}
     public override var kind: String { "global_avgpool" }

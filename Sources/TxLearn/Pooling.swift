@@ -38,18 +38,30 @@ extension Op {
     }
 }
 
-/// Average pooling over k×k windows with stride k (as PyTorch's `AvgPool2d(k)`).
-public final class AvgPool2d: Layer {
+/// Pooling over k×k windows (stride k unless given, no padding): the shape
+/// rule both kinds share.
+public class WindowPool: Layer {
     public let kernel: Int, stride: Int
     public init(_ kernel: Int, stride: Int? = nil) { self.kernel = kernel; self.stride = stride ?? kernel }
-    public override var kind: String { "avgpool" }
-    public override var label: String { "avgpool(\(kernel))" }
-    public override func forward(_ x: Node, _ ctx: ForwardContext) -> Node { Op.avgPool2d(x, k: kernel, stride: stride) }
+    public override var label: String { "\(kind)(\(kernel))" }
     public override func outputShape(_ input: [Int]) throws -> [Int] {
-        guard input.count == 3 else { throw LearnError("avgpool expects examples of shape [C, H, W], got \(input)") }
+        guard input.count == 3 else { throw LearnError("\(kind) expects examples of shape [C, H, W], got \(input)") }
         let ho = Op.windowOut(input[1], kernel, stride, 0), wo = Op.windowOut(input[2], kernel, stride, 0)
-        guard ho > 0 && wo > 0 else { throw LearnError("avgpool(\(kernel)) doesn't fit a \(input[1])×\(input[2]) input") }
+        guard ho > 0 && wo > 0 else { throw LearnError("\(label) doesn't fit a \(input[1])×\(input[2]) input") }
         return [input[0], ho, wo]
     }
+}
+
+/// Max pooling (as PyTorch's `MaxPool2d(k)`).
+public final class MaxPool2d: WindowPool {
+    public override var kind: String { "maxpool" }
+    public override func forward(_ x: Node, _ ctx: ForwardContext) -> Node { Op.maxPool2d(x, k: kernel, stride: stride) }
+    public override func copy() -> Layer { MaxPool2d(kernel, stride: stride) }
+}
+
+/// Average pooling (as PyTorch's `AvgPool2d(k)`).
+public final class AvgPool2d: WindowPool {
+    public override var kind: String { "avgpool" }
+    public override func forward(_ x: Node, _ ctx: ForwardContext) -> Node { Op.avgPool2d(x, k: kernel, stride: stride) }
     public override func copy() -> Layer { AvgPool2d(kernel, stride: stride) }
 }
