@@ -133,13 +133,35 @@ func rowSum(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
 }
 
 /// sgemm on row-major buffers: C = op(A)·op(B) (+ C when `accumulate`).
+/// Large products are split into two column halves computed on two cores
+/// (always two, so results don't depend on the core count): training runs
+/// many mid-sized GEMMs between passes of its own split over cores, and
+/// OpenBLAS's spinning thread pool fought those for the two cores (see
+/// `withLearningBLAS`).
 @inline(__always)
 func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
           m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false, accumulate: Bool = false) {
     guard m > 0, n > 0, k > 0 else { return }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
-                accumulate ? 1 : 0, c, Int32(n))
+    let lda = Int32(transA ? m : k), ldb = Int32(transB ? k : n)
+    func columns(_ j0: Int, _ j1: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(j1 - j0), Int32(k), 1, a, lda, transB ? b + j0 * k : b + j0, ldb,
+                    accumulate ? 1 : 0, c + j0, Int32(n))
+    }
+    guard n >= 64, m * n * k >= 1 << 21 else { columns(0, n); return }
+    DispatchQueue.concurrentPerform(iterations: 2) { t in columns(t * n / 2, (t + 1) * n / 2) }
+}
+
+/// Runs training or inference with OpenBLAS on one thread (restored after):
+/// TxLearn splits its large GEMMs over the cores itself, between element-wise
+/// passes it also splits, and OpenBLAS's threads busy-wait after each call,
+/// taking the cores those passes need (measured: a CNN epoch 1.9 CPUs busy
+/// for the wall time of 1.2).
+public func withLearningBLAS<T>(_ body: () throws -> T) rethrows -> T {
+    let saved = openblas_get_num_threads()
+    if saved != 1 { openblas_set_num_threads(1) }
+    defer { if saved != 1 { openblas_set_num_threads(saved) } }
+    return try body()
 }
 
 /// The closed set of differentiable primitives. Each builds its output node

@@ -94,6 +94,10 @@ public final class Model {
     /// chunks (of 256: a convolution unfolds its whole chunk, so this bounds
     /// memory), returning the output of layers[0...through] (default: all).
     public func forward(_ x: Tensor, through: Int? = nil, chunk: Int = 256) throws -> Tensor {
+        try withLearningBLAS { try forwardInChunks(x, through: through, chunk: chunk) }
+    }
+
+    private func forwardInChunks(_ x: Tensor, through: Int?, chunk: Int) throws -> Tensor {
         guard x.ndim >= 1 else { throw LearnError("a model's input needs a batch axis, got a 0-d tensor") }
         guard !net.layers.isEmpty else { return x }
         let last = through ?? net.layers.count - 1

@@ -131,6 +131,16 @@ public func fit(_ model: Model, x: Tensor, y: [Int], options o: FitOptions,
                 progress: ((EpochRecord) -> Void)? = nil,
                 batchProgress: ((_ epoch: Int, _ done: Int, _ total: Int, _ loss: Double, _ acc: Double) -> Void)? = nil,
                 shouldStop: () -> Bool = { false }) throws -> History {
+    try withLearningBLAS {
+        try train(model, x: x, y: y, options: o, val: val, progress: progress, batchProgress: batchProgress, shouldStop: shouldStop)
+    }
+}
+
+private func train(_ model: Model, x: Tensor, y: [Int], options o: FitOptions,
+                   val: (x: Tensor, y: [Int])?,
+                   progress: ((EpochRecord) -> Void)?,
+                   batchProgress: ((_ epoch: Int, _ done: Int, _ total: Int, _ loss: Double, _ acc: Double) -> Void)?,
+                   shouldStop: () -> Bool) throws -> History {
     let n = x.shape.first ?? 0
     guard n == y.count else { throw LearnError("fit(): \(n) examples but \(y.count) labels") }
     guard n > 1 else { throw LearnError("fit(): needs at least 2 examples") }
