@@ -21,6 +21,12 @@ struct ConvGeometry {
     /// Columns of the unfolded batch: one per example and output position.
     var columns: Int { n * hw }
 
+    /// With stride 1, the output columns ox whose input column ox − padding + kx
+    /// lies inside the image: [lo, hi).
+    @inline(__always) func validColumns(_ kx: Int) -> (Int, Int) {
+        (max(0, padding - kx), min(wo, w + padding - kx))
+    }
+
     /// Runs body over example ranges, in parallel when the work is large enough to pay.
     func forExamples(work: Int, _ body: (Range<Int>) -> Void) {
         let tasks = work * n >= 1 << 16 ? min(n, 8) : 1
@@ -43,6 +49,11 @@ struct ConvGeometry {
                             let iy = oy * stride - padding + ky
                             guard iy >= 0 && iy < h else { continue }
                             let src = xb + (ch * h + iy) * w
+                            if stride == 1 {   // a contiguous run: ix = ox − padding + kx
+                                let (lo, hi) = validColumns(kx)
+                                if lo < hi { (cp + row + oy * wo + lo).update(from: xp + src + lo - padding + kx, count: hi - lo) }
+                                continue
+                            }
                             for ox in 0..<wo {
                                 let ix = ox * stride - padding + kx
                                 if ix >= 0 && ix < w { cp[row + oy * wo + ox] = xp[src + ix] }
@@ -68,6 +79,13 @@ struct ConvGeometry {
                             let iy = oy * stride - padding + ky
                             guard iy >= 0 && iy < h else { continue }
                             let dst = xb + (ch * h + iy) * w
+                            if stride == 1 {   // a contiguous run, as in unfold
+                                let (lo, hi) = validColumns(kx)
+                                let d = dp + dst - padding + kx, c = cp + row + oy * wo
+                                var ox = lo
+                                while ox < hi { d[ox] += c[ox]; ox += 1 }
+                                continue
+                            }
                             for ox in 0..<wo {
                                 let ix = ox * stride - padding + kx
                                 if ix >= 0 && ix < w { dp[dst + ix] += cp[row + oy * wo + ox] }
