@@ -34,10 +34,11 @@ struct ConvGeometry {
         DispatchQueue.concurrentPerform(iterations: tasks) { t in body(t * n / tasks..<(t + 1) * n / tasks) }
     }
 
-    /// im2col: x [N, C, H, W] → cols [C·k·k, N·HW]; padding positions stay 0.
+    /// im2col: x [N, C, H, W] → cols [C·k·k, N·HW]; positions in the padding are 0.
+    /// Every value of cols is written exactly once (no zero-fill pass first:
+    /// the matrix is tens of megabytes per batch).
     func unfold(_ x: [Float]) -> [Float] {
-        // Positions in the padding are skipped below, so they must start at 0.
-        var cols = [Float](repeating: 0, count: ckk * columns)
+        var cols = [Float](unsafeUninitializedCapacity: ckk * columns) { _, done in done = ckk * columns }
         x.withUnsafeBufferPointer { xv in cols.withUnsafeMutableBufferPointer { col in
             let xp = xv.baseAddress!, cp = col.baseAddress!
             forExamples(work: ckk * hw) { examples in
@@ -46,17 +47,24 @@ struct ConvGeometry {
                     for ch in 0..<c { for ky in 0..<k { for kx in 0..<k {
                         let row = ((ch * k + ky) * k + kx) * columns + i * hw
                         for oy in 0..<ho {
+                            let out = cp + row + oy * wo
                             let iy = oy * stride - padding + ky
-                            guard iy >= 0 && iy < h else { continue }
+                            guard iy >= 0 && iy < h else { out.update(repeating: 0, count: wo); continue }
                             let src = xb + (ch * h + iy) * w
                             if stride == 1 {   // a contiguous run: ix = ox − padding + kx
                                 let (lo, hi) = validColumns(kx)
-                                if lo < hi { (cp + row + oy * wo + lo).update(from: xp + src + lo - padding + kx, count: hi - lo) }
+                                if lo < hi {
+                                    out.update(repeating: 0, count: lo)
+                                    (out + lo).update(from: xp + src + lo - padding + kx, count: hi - lo)
+                                    (out + hi).update(repeating: 0, count: wo - hi)
+                                } else {
+                                    out.update(repeating: 0, count: wo)
+                                }
                                 continue
                             }
                             for ox in 0..<wo {
                                 let ix = ox * stride - padding + kx
-                                if ix >= 0 && ix < w { cp[row + oy * wo + ox] = xp[src + ix] }
+                                out[ox] = ix >= 0 && ix < w ? xp[src + ix] : 0
                             }
                         }
                     } } }
