@@ -87,8 +87,32 @@ extension Op {
         } } }
         let node = Node(shape: [n, c, ho, wo], value: out, parents: [x])
         node.backwardFn = { y in
-            x.ensureGrad()
             let per = ho * wo, planeSize = h * wd
+            if x.grad.isEmpty && stride == k && ho * k == h && wo * k == wd {
+                // Windows tile the input: each input value is written once, the
+                // window's gradient at its maximum and 0 elsewhere (no zero-fill pass).
+                let g = [Float](unsafeUninitializedCapacity: x.value.count) { dxb, done in
+                    y.grad.withUnsafeBufferPointer { dyb in argmax.withUnsafeBufferPointer { amb in
+                        let dx = dxb.baseAddress!, dy = dyb.baseAddress!, am = amb.baseAddress!
+                        parallelRanges(n * c, minimum: x.value.count >= 1 << 18 ? 2 : Int.max) { planes in
+                            for plane in planes {
+                                let base = plane * planeSize
+                                for oy in 0..<ho { for ox in 0..<wo {
+                                    let q = plane * per + oy * wo + ox, top = Int(am[q])
+                                    for ky in 0..<k { for kx in 0..<k {
+                                        let at = (oy * k + ky) * wd + ox * k + kx
+                                        dx[base + at] = at == top ? dy[q] : 0
+                                    } }
+                                } }
+                            }
+                        }
+                    } }
+                    done = x.value.count
+                }
+                x.accumulateGrad(g)
+                return
+            }
+            x.ensureGrad()
             x.grad.withUnsafeMutableBufferPointer { dxb in y.grad.withUnsafeBufferPointer { dyb in argmax.withUnsafeBufferPointer { amb in
                 let dx = dxb.baseAddress!, dy = dyb.baseAddress!, am = amb.baseAddress!
                 parallelRanges(n * c, minimum: dxb.count >= 1 << 18 ? 2 : Int.max) { planes in
