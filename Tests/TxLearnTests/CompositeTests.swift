@@ -2,44 +2,11 @@ import Testing
 import TxTensor
 @testable import TxLearn
 
-/// Central differences of Σ out ⊙ R in Float64 against the backward pass.
-private func finiteDifferenceCheck(_ targets: [Parameter], eps: Float = 1e-2, tolerance: Double = 3e-3,
-                                   _ build: () -> Node, sourceLocation: SourceLocation = #_sourceLocation) {
-    var rng = RandomSource(seed: 7)
-    let probe = build()
-    let r = (0..<probe.value.count).map { _ in Float(rng.nextNormal()) }
-    func loss() -> Double {
-        let out = build()
-        return (0..<r.count).reduce(0.0) { $0 + Double(out.value[$1]) * Double(r[$1]) }
-    }
-    for t in targets { t.zeroGrad() }
-    let out = build()
-    let seeded = Op.weightedSum(out, r)
-    seeded.backward()
-    for t in targets {
-        for i in 0..<t.count {
-            let keep = t.value[i]
-            t.value[i] = keep + eps; let up = loss()
-            t.value[i] = keep - eps; let down = loss()
-            t.value[i] = keep
-            let numeric = (up - down) / (2 * Double(eps))
-            let analytic = Double(t.grad[i])
-            #expect(abs(numeric - analytic) <= tolerance + 2e-2 * abs(numeric),
-                    "\(t.name)[\(i)]: numeric \(numeric) vs backward \(analytic)", sourceLocation: sourceLocation)
-        }
-    }
-}
-
-private func randomParameter(_ name: String, _ shape: [Int], seed: UInt64) -> Parameter {
-    var rng = RandomSource(seed: seed)
-    return Parameter(name, shape: shape, value: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextNormal()) })
-}
-
 @Suite struct CompositeTests {
     @Test(arguments: [(2, 2), (2, 1), (3, 3)])
     func avgPoolGradientAndValues(k: Int, stride: Int) throws {
         let x = randomParameter("x", [2, 2, 6, 6], seed: 1)
-        finiteDifferenceCheck([x]) { Op.avgPool2d(.leaf(x), k: k, stride: stride) }
+        gradCheck([x], probeSeed: 7) { Op.avgPool2d(.leaf(x), k: k, stride: stride) }
         let out = Op.avgPool2d(.leaf(x), k: k, stride: stride)
         let first = (0..<k).flatMap { y in (0..<k).map { x.value[y * 6 + $0] } }.reduce(0, +) / Float(k * k)
         #expect(abs(out.value[0] - first) < 1e-6)
@@ -51,7 +18,7 @@ private func randomParameter(_ name: String, _ shape: [Int], seed: UInt64) -> Pa
         let block = Sequential([Linear(4, 4, seed: 1), ReLU(), Linear(4, 4, seed: 2)])
         let res = Residual(block)
         let ctx = ForwardContext(training: true)
-        finiteDifferenceCheck([x] + res.parameters) { res.forward(.leaf(x), ctx) }
+        gradCheck([x] + res.parameters, probeSeed: 7) { res.forward(.leaf(x), ctx) }
         let plain = block.forward(.leaf(x), ctx).value
         let out = res.forward(.leaf(x), ctx).value
         for i in 0..<out.count { #expect(abs(out[i] - (plain[i] + x.value[i])) < 1e-6) }

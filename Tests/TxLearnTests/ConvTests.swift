@@ -4,26 +4,12 @@ import TxTensor
 
 @Suite struct ConvTests {
     private func param(_ name: String, _ shape: [Int], seed: UInt64) -> Parameter {
-        var rng = RandomSource(seed: seed)
-        return Parameter(name, shape: shape, value: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextNormal()) })
+        randomParameter(name, shape, seed: seed)
     }
 
-    private func check(_ targets: [Parameter], eps: Float = 1e-2, _ build: () -> Node) {
-        var rng = RandomSource(seed: 5)
-        let r = (0..<build().value.count).map { _ in Float(rng.nextNormal()) }
-        func loss() -> Double { let o = build(); return zip(o.value, r).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
-        for p in targets { p.zeroGrad() }
-        Op.weightedSum(build(), r).backward()
-        for p in targets {
-            for i in 0..<p.count {
-                let v = p.value[i]
-                p.value[i] = v + eps; let up = loss()
-                p.value[i] = v - eps; let down = loss()
-                p.value[i] = v
-                let numeric = (up - down) / (2 * Double(eps))
-                #expect(abs(numeric - Double(p.grad[i])) <= 5e-3 + 2e-2 * abs(numeric), "\(p.name)[\(i)]: \(p.grad[i]) vs \(numeric)")
-            }
-        }
+    private func check(_ targets: [Parameter], eps: Float = 1e-2, _ build: () -> Node,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        gradCheck(targets, eps: eps, atol: 5e-3, probeSeed: 5, build, sourceLocation: sourceLocation)
     }
 
     @Test func convForwardByHand() {
