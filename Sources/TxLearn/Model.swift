@@ -104,9 +104,6 @@ public final class Model {
         guard last >= 0 && last < net.layers.count else {
             throw LearnError("layer index out of range for a model of \(net.layers.count) layers")
         }
-        if let s = guessedInputShape, s.reduce(1, *) != x.count / max(1, x.shape[0]) {
-            throw LearnError("the model expects examples of shape \(s), got \(Array(x.shape.dropFirst()))")
-        }
         // Every layer checks its input shape before any kernel runs (kernels trust their shapes).
         _ = try net.outputShape(Array(x.shape.dropFirst()))
         let n = x.shape[0], rowSize = x.count / max(n, 1)
