@@ -114,9 +114,8 @@ public final class Node {
 /// cores when the work is large enough to pay for the hand-off. Each index
 /// must be independent, so results never depend on the core count.
 @inline(__always)
-func parallelRanges(_ count: Int, minimum: Int = 1 << 18, _ body: (Range<Int>) -> Void) {
-    guard count >= minimum else { body(0..<count); return }
-    let tasks = 4
+func parallelRanges(_ count: Int, tasks: Int = 4, minimum: Int = 1 << 18, _ body: (Range<Int>) -> Void) {
+    guard count >= minimum, tasks > 1 else { body(0..<count); return }
     DispatchQueue.concurrentPerform(iterations: tasks) { t in body(t * count / tasks..<(t + 1) * count / tasks) }
 }
 

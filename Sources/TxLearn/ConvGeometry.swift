@@ -29,9 +29,7 @@ struct ConvGeometry {
 
     /// Runs body over example ranges, in parallel when the work is large enough to pay.
     func forExamples(work: Int, _ body: (Range<Int>) -> Void) {
-        let tasks = work * n >= 1 << 16 ? min(n, 8) : 1
-        if tasks == 1 { body(0..<n); return }
-        DispatchQueue.concurrentPerform(iterations: tasks) { t in body(t * n / tasks..<(t + 1) * n / tasks) }
+        parallelRanges(n, tasks: min(n, 8), minimum: work * n >= 1 << 16 ? 0 : Int.max, body)
     }
 
     /// im2col: x [N, C, H, W] → cols [C·k·k, N·HW]; positions in the padding are 0.
